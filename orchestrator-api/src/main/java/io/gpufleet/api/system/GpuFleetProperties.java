@@ -1,0 +1,48 @@
+package io.gpufleet.api.system;
+
+import java.net.URI;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The platform's own settings, under {@code gpufleet.*} (environment: {@code GPUFLEET_*}).
+ *
+ * @param dataDir where the embedded database and stored results live
+ * @param admin the first admin, created on a start with no admin in the database
+ * @param vast the Vast.ai account; with no API key the platform runs in sandbox mode
+ * @param embeddedDatabase the embedded PostgreSQL used when no datasource URL is configured
+ */
+@ConfigurationProperties("gpufleet")
+public record GpuFleetProperties(
+    @DefaultValue("./data") Path dataDir,
+    @DefaultValue Admin admin,
+    @DefaultValue Vast vast,
+    @DefaultValue EmbeddedDatabase embeddedDatabase) {
+
+  /**
+   * @param user the first admin's name
+   * @param password its password; generated and printed once in the log when absent
+   * @param apiKey an API key to register for that admin, for automation
+   */
+  public record Admin(
+      @DefaultValue("admin") String user, @Nullable Secret password, @Nullable Secret apiKey) {}
+
+  /**
+   * @param apiKey the Vast.ai API key; blank means sandbox mode
+   * @param baseUrl the Vast.ai API
+   */
+  public record Vast(
+      @Nullable Secret apiKey, @DefaultValue("https://console.vast.ai") URI baseUrl) {
+
+    public boolean sandbox() {
+      return apiKey == null || apiKey.isBlank();
+    }
+  }
+
+  /**
+   * @param port the port of the embedded PostgreSQL; 0 picks a free one
+   */
+  public record EmbeddedDatabase(@DefaultValue("0") int port) {}
+}

@@ -1,0 +1,105 @@
+package io.gpufleet.api.users;
+
+import io.gpufleet.persistence.users.ApiKey;
+import io.gpufleet.persistence.users.ApiKeyRepository;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates a request that carries an API key ({@code Authorization: Bearer …} or {@code
+ * X-API-Key}). A key that is present but wrong, revoked or expired ends the request with 401: it
+ * never falls back to anonymous access.
+ */
+public final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
+
+  /** Writing "last used" on every request would cost a write per call; once a minute is enough. */
+  private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
+
+  private final ApiKeyRepository apiKeys;
+  private final TransactionTemplate transaction;
+  private final AuthenticationEntryPoint entryPoint;
+  private final Clock clock;
+
+  public ApiKeyAuthenticationFilter(
+      ApiKeyRepository apiKeys,
+      TransactionTemplate transaction,
+      AuthenticationEntryPoint entryPoint,
+      Clock clock) {
+    this.apiKeys = apiKeys;
+    this.transaction = transaction;
+    this.entryPoint = entryPoint;
+    this.clock = clock;
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String key = presentedKey(request);
+    if (key == null) {
+      chain.doFilter(request, response);
+      return;
+    }
+    Optional<AuthenticatedUser> user = authenticate(key);
+    if (user.isEmpty()) {
+      SecurityContextHolder.clearContext();
+      entryPoint.commence(
+          request, response, new BadCredentialsException("The API key is not valid"));
+      return;
+    }
+    SecurityContext context = SecurityContextHolder.createEmptyContext();
+    context.setAuthentication(
+        UsernamePasswordAuthenticationToken.authenticated(
+            user.get(), null, user.get().authorities()));
+    SecurityContextHolder.setContext(context);
+    try {
+      chain.doFilter(request, response);
+    } finally {
+      SecurityContextHolder.clearContext();
+    }
+  }
+
+  private Optional<AuthenticatedUser> authenticate(String key) {
+    String hash = ApiKeyCodec.hash(key);
+    Instant now = Instant.now(clock);
+    return Optional.ofNullable(
+        transaction.execute(
+            status -> {
+              ApiKey found = apiKeys.findByKeyHash(hash).orElse(null);
+              if (found == null || !found.isActiveAt(now) || !found.getUser().isEnabled()) {
+                return null;
+              }
+              Instant lastUsed = found.getLastUsedAt();
+              if (lastUsed == null || lastUsed.plus(LAST_USED_RESOLUTION).isBefore(now)) {
+                found.markUsed(now);
+              }
+              return AuthenticatedUser.of(found.getUser());
+            }));
+  }
+
+  static @Nullable String presentedKey(HttpServletRequest request) {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      String key = header.substring(7).strip();
+      return key.isEmpty() ? null : key;
+    }
+    String apiKey = request.getHeader("X-API-Key");
+    return apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
+  }
+}

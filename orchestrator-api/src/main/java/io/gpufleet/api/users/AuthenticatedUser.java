@@ -1,0 +1,24 @@
+package io.gpufleet.api.users;
+
+import io.gpufleet.persistence.users.Role;
+import io.gpufleet.persistence.users.UserAccount;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+
+/** Who is calling: the principal of every authenticated request. */
+public record AuthenticatedUser(UUID id, String username, Role role) {
+
+  public static AuthenticatedUser of(UserAccount account) {
+    return new AuthenticatedUser(account.getId(), account.getUsername(), account.getRole());
+  }
+
+  public boolean isAdmin() {
+    return role == Role.ADMIN;
+  }
+
+  public List<GrantedAuthority> authorities() {
+    return List.of(new SimpleGrantedAuthority("ROLE_" + role.name()));
+  }
+}

@@ -1,0 +1,70 @@
+package io.gpufleet.api;
+
+import io.gpufleet.testing.TestDatabase;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The base of the application's integration tests: one application on a random port, on the shared
+ * test PostgreSQL. Every subclass keeps this configuration unchanged so that Spring reuses one
+ * context for all of them.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "gpufleet.admin.user=" + IntegrationTest.ADMIN_USER,
+      "gpufleet.admin.password=" + IntegrationTest.ADMIN_PASSWORD,
+      "gpufleet.admin.api-key=" + IntegrationTest.ADMIN_KEY
+    })
+public abstract class IntegrationTest {
+
+  public static final String ADMIN_USER = "root-admin";
+  public static final String ADMIN_PASSWORD = "correct horse battery staple";
+  public static final String ADMIN_KEY = "gf_test_admin_key_0123456789abcdef";
+
+  protected static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @LocalServerPort protected int port;
+
+  @DynamicPropertySource
+  static void database(DynamicPropertyRegistry registry) {
+    TestDatabase.shared().springProperties().forEach((k, v) -> registry.add(k, () -> v));
+  }
+
+  protected URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  protected HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(uri(path));
+  }
+
+  protected HttpResponse<String> send(HttpRequest request) {
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  protected HttpResponse<String> get(String path, String apiKey) {
+    return send(request(path).header("Authorization", "Bearer " + apiKey).GET().build());
+  }
+
+  protected static JsonNode json(HttpResponse<String> response) {
+    return JSON.readTree(response.body());
+  }
+}
