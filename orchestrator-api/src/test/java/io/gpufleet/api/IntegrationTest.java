@@ -64,6 +64,59 @@ public abstract class IntegrationTest {
     return send(request(path).header("Authorization", "Bearer " + apiKey).GET().build());
   }
 
+  protected HttpResponse<String> post(String path, String apiKey, String jsonBody) {
+    return send(
+        request(path)
+            .header("Authorization", "Bearer " + apiKey)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(jsonBody))
+            .build());
+  }
+
+  protected HttpResponse<String> method(String method, String path, String apiKey, String body) {
+    HttpRequest.Builder builder = request(path).header("Authorization", "Bearer " + apiKey);
+    if (body != null) {
+      builder.header("Content-Type", "application/json");
+    }
+    return send(
+        builder
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
+  /** Creates a user through the admin API and returns a fresh API key of theirs. */
+  protected TestUser newUser(String role) {
+    String name = role.toLowerCase() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> created =
+        post(
+            "/api/v1/users",
+            ADMIN_KEY,
+            "{\"username\":\""
+                + name
+                + "\",\"role\":\""
+                + role
+                + "\",\"password\":\"pw-"
+                + name
+                + "\"}");
+    if (created.statusCode() != 201) {
+      throw new IllegalStateException("Could not create a user: " + created.body());
+    }
+    String id = json(created).path("id").asString();
+    HttpResponse<String> key =
+        post("/api/v1/users/" + id + "/api-keys", ADMIN_KEY, "{\"name\":\"test\"}");
+    if (key.statusCode() != 201) {
+      throw new IllegalStateException("Could not create a key: " + key.body());
+    }
+    return new TestUser(id, name, "pw-" + name, json(key).path("key").asString());
+  }
+
+  /** A user made for one test, with one API key. */
+  protected record TestUser(String id, String username, String password, String key) {}
+
   protected static JsonNode json(HttpResponse<String> response) {
     return JSON.readTree(response.body());
   }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The platform's own settings, under {@code gpufleet.*} (environment: {@code GPUFLEET_*}).
@@ -13,13 +14,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param admin the first admin, created on a start with no admin in the database
  * @param vast the Vast.ai account; with no API key the platform runs in sandbox mode
  * @param embeddedDatabase the embedded PostgreSQL used when no datasource URL is configured
+ * @param api limits of the HTTP API
  */
 @ConfigurationProperties("gpufleet")
 public record GpuFleetProperties(
     @DefaultValue("./data") Path dataDir,
     @DefaultValue Admin admin,
     @DefaultValue Vast vast,
-    @DefaultValue EmbeddedDatabase embeddedDatabase) {
+    @DefaultValue EmbeddedDatabase embeddedDatabase,
+    @DefaultValue Api api) {
 
   /**
    * @param user the first admin's name
@@ -40,6 +43,11 @@ public record GpuFleetProperties(
       return apiKey == null || apiKey.isBlank();
     }
   }
+
+  /**
+   * @param maxBodySize the largest JSON request body accepted (uploads have their own limit)
+   */
+  public record Api(@DefaultValue("4MB") DataSize maxBodySize) {}
 
   /**
    * @param port the port of the embedded PostgreSQL; 0 picks a free one

@@ -6,23 +6,52 @@ import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.logout.HttpStatusReturningLogoutSuccessHandler;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Only {@code /api/v1/health} (and the actuator's health and info) are public. */
+/**
+ * Two ways in: API keys on every request (stateless, no CSRF since browsers cannot forge the
+ * header), and console sessions for admins (cookie + CSRF token). Only {@code /api/v1/health} and
+ * the actuator's health and info are public.
+ */
 @Configuration(proxyBeanMethods = false)
+@EnableMethodSecurity
 class SecurityConfiguration {
+
+  static final String[] PUBLIC = {
+    "/api/v1/health", "/actuator/health/**", "/actuator/info", "/api/v1/auth/login"
+  };
 
   @Bean
   PasswordEncoder passwordEncoder() {
     return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+  }
+
+  @Bean
+  AuthenticationManager authenticationManager(UserDetailsService users, PasswordEncoder passwords) {
+    DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
+    provider.setPasswordEncoder(passwords);
+    return new ProviderManager(provider);
+  }
+
+  @Bean
+  SecurityContextRepository securityContextRepository() {
+    return new HttpSessionSecurityContextRepository();
   }
 
   @Bean
@@ -31,7 +60,7 @@ class SecurityConfiguration {
         problems.write(
             response,
             HttpStatus.UNAUTHORIZED,
-            "UNAUTHENTICATED",
+            ErrorCodes.UNAUTHENTICATED,
             e.getMessage() == null ? "Authentication is required" : e.getMessage(),
             request.getRequestURI());
   }
@@ -42,8 +71,11 @@ class SecurityConfiguration {
         problems.write(
             response,
             HttpStatus.FORBIDDEN,
-            "FORBIDDEN",
-            "Your role does not allow this",
+            e instanceof CsrfException ? "CSRF_TOKEN_INVALID" : ErrorCodes.FORBIDDEN,
+            e instanceof CsrfException
+                ? "The CSRF token is missing or wrong; send the XSRF-TOKEN cookie's value in"
+                    + " the X-XSRF-TOKEN header"
+                : "Your role does not allow this",
             request.getRequestURI());
   }
 
@@ -54,12 +86,24 @@ class SecurityConfiguration {
       TransactionTemplate transaction,
       AuthenticationEntryPoint entryPoint,
       AccessDeniedHandler accessDenied,
+      SecurityContextRepository contexts,
       Clock clock)
       throws Exception {
-    http.csrf(csrf -> csrf.disable())
-        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+    http.csrf(
+            csrf ->
+                csrf.spa()
+                    .ignoringRequestMatchers(
+                        request -> ApiKeyAuthenticationFilter.presentedKey(request) != null)
+                    .ignoringRequestMatchers("/api/v1/auth/login"))
+        .securityContext(context -> context.securityContextRepository(contexts))
         .httpBasic(basic -> basic.disable())
         .formLogin(form -> form.disable())
+        .logout(
+            logout ->
+                logout
+                    .logoutUrl("/api/v1/auth/logout")
+                    .logoutSuccessHandler(
+                        new HttpStatusReturningLogoutSuccessHandler(HttpStatus.NO_CONTENT)))
         .exceptionHandling(
             e -> e.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
         .addFilterBefore(
@@ -67,7 +111,7 @@ class SecurityConfiguration {
             AnonymousAuthenticationFilter.class)
         .authorizeHttpRequests(
             auth ->
-                auth.requestMatchers("/api/v1/health", "/actuator/health/**", "/actuator/info")
+                auth.requestMatchers(PUBLIC)
                     .permitAll()
                     .requestMatchers("/actuator/**")
                     .hasRole("ADMIN")

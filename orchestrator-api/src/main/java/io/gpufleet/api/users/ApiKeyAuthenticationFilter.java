@@ -93,7 +93,7 @@ public final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             }));
   }
 
-  static @Nullable String presentedKey(HttpServletRequest request) {
+  public static @Nullable String presentedKey(HttpServletRequest request) {
     String header = request.getHeader(HttpHeaders.AUTHORIZATION);
     if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       String key = header.substring(7).strip();

@@ -1,5 +1,6 @@
 package io.gpufleet.api.users;
 
+import io.gpufleet.persistence.users.RateLimitOverrides;
 import io.gpufleet.persistence.users.Role;
 import io.gpufleet.persistence.users.UserAccount;
 import java.util.List;
@@ -8,10 +9,11 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /** Who is calling: the principal of every authenticated request. */
-public record AuthenticatedUser(UUID id, String username, Role role) {
+public record AuthenticatedUser(UUID id, String username, Role role, RateLimitOverrides limits) {
 
   public static AuthenticatedUser of(UserAccount account) {
-    return new AuthenticatedUser(account.getId(), account.getUsername(), account.getRole());
+    return new AuthenticatedUser(
+        account.getId(), account.getUsername(), account.getRole(), account.getLimits());
   }
 
   public boolean isAdmin() {

@@ -12,8 +12,12 @@ class MeController {
 
   @GetMapping("/api/v1/me")
   Me me(@AuthenticationPrincipal AuthenticatedUser user) {
-    return new Me(user.id(), user.username(), user.role());
+    return Me.of(user);
   }
 
-  record Me(UUID id, String username, Role role) {}
+  record Me(UUID id, String username, Role role) {
+    static Me of(AuthenticatedUser user) {
+      return new Me(user.id(), user.username(), user.role());
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package io.gpufleet.persistence.users;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -37,6 +38,8 @@ public class UserAccount {
 
   @Column(name = "updated_at", nullable = false)
   private Instant updatedAt;
+
+  @Embedded private @Nullable RateLimitOverrides limits;
 
   @Version private long version;
 
@@ -85,6 +88,21 @@ public class UserAccount {
 
   public Instant getUpdatedAt() {
     return updatedAt;
+  }
+
+  /** Never null: a row whose override columns are all NULL reads back as no overrides. */
+  public RateLimitOverrides getLimits() {
+    return limits == null ? RateLimitOverrides.none() : limits;
+  }
+
+  public void changeLimits(RateLimitOverrides newLimits, Instant now) {
+    this.limits = newLimits;
+    this.updatedAt = now;
+  }
+
+  public void rename(String newUsername, Instant now) {
+    this.username = newUsername;
+    this.updatedAt = now;
   }
 
   public void changePassword(@Nullable String newHash, Instant now) {

@@ -11,4 +11,6 @@ public interface UserRepository extends JpaRepository<UserAccount, UUID> {
   Optional<UserAccount> findByUsernameIgnoreCase(String username);
 
   boolean existsByRole(Role role);
+
+  long countByRoleAndEnabledTrue(Role role);
 }
