@@ -1,0 +1,27 @@
+package io.gpufleet.persistence.servers;
+
+import jakarta.persistence.LockModeType;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
+import org.springframework.data.jpa.repository.Query;
+
+public interface ServerRepository extends JpaRepository<Server, UUID> {
+
+  List<Server> findByStatusNotOrderByCreatedAt(ServerStatus status);
+
+  List<Server> findByStatusIn(Collection<ServerStatus> statuses);
+
+  Optional<Server> findByLabel(String label);
+
+  @Query("select s from Server s where lower(s.name) = lower(?1) and s.status <> 'DESTROYED'")
+  Optional<Server> findLiveByName(String name);
+
+  /** Locks the row for one transition, so two replicas never act on one server at once. */
+  @Lock(LockModeType.PESSIMISTIC_WRITE)
+  @Query("select s from Server s where s.id = ?1")
+  Optional<Server> lockById(UUID id);
+}
