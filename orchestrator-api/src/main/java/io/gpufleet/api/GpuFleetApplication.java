@@ -1,6 +1,7 @@
 package io.gpufleet.api;
 
 import io.gpufleet.persistence.PersistenceConfiguration;
+import io.gpufleet.scheduler.SchedulerConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -9,7 +10,7 @@ import org.springframework.context.annotation.Import;
 /** GPU Fleet: the one deployable application. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import(PersistenceConfiguration.class)
+@Import({PersistenceConfiguration.class, SchedulerConfiguration.class})
 public class GpuFleetApplication {
 
   public static void main(String[] args) {
