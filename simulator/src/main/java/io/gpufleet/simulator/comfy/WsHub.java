@@ -1,13 +1,9 @@
 package io.gpufleet.simulator.comfy;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,89 +24,28 @@ final class WsHub {
     this.serverFeatures = serverFeatures;
   }
 
-  /** One connected socket; its first text frame may be the feature_flags handshake. */
-  final class Socket implements Session.Listener.AutoDemanding {
-    private final String clientId;
-    private volatile @Nullable Session session;
-    private volatile boolean firstFrameSeen;
-    private volatile boolean previewMetadata;
+  void register(Socket socket) {
+    sockets.put(socket.clientId(), socket);
+  }
 
-    Socket(@Nullable String requestedId) {
-      this.clientId =
-          requestedId == null || requestedId.isEmpty()
-              ? UUID.randomUUID().toString().replace("-", "")
-              : requestedId;
-    }
+  void unregister(Socket socket) {
+    sockets.remove(socket.clientId(), socket);
+  }
 
-    @Override
-    public void onWebSocketOpen(Session s) {
-      this.session = s;
-      // Same quirk as ComfyUI: a reused id replaces the registration without closing the old one.
-      sockets.put(clientId, this);
-      ObjectNode data = MAPPER.createObjectNode();
-      data.putObject("status").putObject("exec_info").put("queue_remaining", queueRemaining.get());
-      data.put("sid", clientId);
-      sendJson("status", data);
-      String node = runningNode;
-      if (node != null && clientId.equals(runningClient)) {
-        sendJson("executing", MAPPER.createObjectNode().put("node", node));
-      }
-    }
+  int queueRemaining() {
+    return queueRemaining.get();
+  }
 
-    @Override
-    public void onWebSocketText(String message) {
-      if (firstFrameSeen) {
-        return;
-      }
-      firstFrameSeen = true;
-      try {
-        JsonNode msg = MAPPER.readTree(message);
-        if ("feature_flags".equals(msg.path("type").asString(""))) {
-          previewMetadata = msg.path("data").path("supports_preview_metadata").asBoolean(false);
-          sendJson("feature_flags", serverFeatures.get());
-        }
-      } catch (RuntimeException ignored) {
-        // ComfyUI ignores frames it cannot read.
-      }
-    }
+  ObjectNode serverFeatures() {
+    return serverFeatures.get();
+  }
 
-    @Override
-    public void onWebSocketClose(int statusCode, String reason) {
-      sockets.remove(clientId, this);
-    }
+  boolean isRunningOwner(String clientId) {
+    return clientId.equals(runningClient);
+  }
 
-    @Override
-    public void onWebSocketError(Throwable cause) {
-      sockets.remove(clientId, this);
-    }
-
-    void sendJson(String type, JsonNode data) {
-      ObjectNode msg = MAPPER.createObjectNode();
-      msg.put("type", type);
-      msg.set("data", data);
-      Session s = session;
-      if (s != null && s.isOpen()) {
-        synchronized (this) {
-          s.sendText(MAPPER.writeValueAsString(msg), Callback.NOOP);
-        }
-      }
-    }
-
-    void sendBinary(byte[] frame) {
-      Session s = session;
-      if (s != null && s.isOpen()) {
-        synchronized (this) {
-          s.sendBinary(ByteBuffer.wrap(frame), Callback.NOOP);
-        }
-      }
-    }
-
-    void drop() {
-      Session s = session;
-      if (s != null) {
-        s.disconnect();
-      }
-    }
+  @Nullable String runningNode() {
+    return runningNode;
   }
 
   /** What the running prompt's owner is told on reconnecting: the node being executed. */
@@ -120,7 +55,7 @@ final class WsHub {
   }
 
   Socket newSocket(@Nullable String requestedId) {
-    return new Socket(requestedId);
+    return new Socket(this, requestedId);
   }
 
   void broadcastStatus() {
@@ -157,7 +92,7 @@ final class WsHub {
             : (sockets.get(clientId) == null ? List.of() : List.of(sockets.get(clientId)));
     for (Socket s : targets) {
       s.sendBinary(
-          s.previewMetadata
+          s.previewMetadata()
               ? PreviewFrames.withMetadata(jpeg, metadata)
               : PreviewFrames.classic(jpeg));
     }
