@@ -57,7 +57,12 @@ final class WebSocketSession implements ComfySession {
     if (finished.get()) {
       return;
     }
-    current = http.newWebSocket(request, new Frames());
+    // Under the lock, so that onOpen (another thread) never sees the previous socket here.
+    synchronized (deliveryLock) {
+      if (!finished.get()) {
+        current = http.newWebSocket(request, new Frames());
+      }
+    }
   }
 
   @Override
