@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import okhttp3.Call;
+import okhttp3.Callback;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.MultipartBody;
@@ -246,6 +249,20 @@ public final class ComfyClient {
     return ResponseParsing.systemStats(getJson("system_stats", null));
   }
 
+  /**
+   * {@link #systemStats()} without blocking a thread: OkHttp's dispatcher runs the call, so probing
+   * many servers needs no thread per server.
+   */
+  public CompletableFuture<SystemStats> systemStatsAsync() {
+    return getJsonAsync("system_stats").thenApply(ResponseParsing::systemStats);
+  }
+
+  /** {@link #queueRemaining()} without blocking a thread. */
+  public CompletableFuture<Integer> queueRemainingAsync() {
+    return getJsonAsync("prompt")
+        .thenApply(json -> json.path("exec_info").path("queue_remaining").asInt(0));
+  }
+
   public List<String> modelFolders() {
     return ResponseParsing.strings(getJson("models", null));
   }
@@ -306,6 +323,40 @@ public final class ComfyClient {
       requireSuccess(response, text);
       return parse(text);
     }
+  }
+
+  private CompletableFuture<JsonNode> getJsonAsync(String path) {
+    CompletableFuture<JsonNode> result = new CompletableFuture<>();
+    Request request = request(path).build();
+    Call call = http.newCall(request);
+    call.enqueue(
+        new Callback() {
+          @Override
+          public void onFailure(Call failed, IOException e) {
+            result.completeExceptionally(
+                new ComfyException.ConnectionFailed(
+                    "GET " + request.url().encodedPath() + " failed: " + e.getMessage(), e));
+          }
+
+          @Override
+          public void onResponse(Call done, Response response) {
+            try (response) {
+              String text = bodyText(response);
+              requireSuccess(response, text);
+              result.complete(parse(text));
+            } catch (RuntimeException e) {
+              result.completeExceptionally(e);
+            }
+          }
+        });
+    // a cancelled future cancels the call, so a probe timeout frees the connection
+    result.whenComplete(
+        (value, failure) -> {
+          if (result.isCancelled()) {
+            call.cancel();
+          }
+        });
+    return result;
   }
 
   private void postForEmpty(String path, JsonNode body) {

@@ -188,6 +188,12 @@ public class Server {
     this.updatedAt = now;
   }
 
+  /** The admin picked this offer instead of a search by spec. */
+  public void chooseOffer(long offerId, Instant now) {
+    this.offerId = offerId;
+    this.updatedAt = now;
+  }
+
   /** The machine is gone: a new one will be rented under the same identity. */
   public void forgetRental(Instant now) {
     offerId = null;

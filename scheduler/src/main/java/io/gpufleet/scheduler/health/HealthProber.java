@@ -1,0 +1,190 @@
+package io.gpufleet.scheduler.health;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.gpufleet.comfy.ComfyClient;
+import io.gpufleet.comfy.SystemStats;
+import io.gpufleet.persistence.servers.HealthState;
+import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.persistence.servers.ServerRepository;
+import io.gpufleet.persistence.servers.ServerStatus;
+import io.gpufleet.scheduler.SchedulerSettings;
+import io.gpufleet.scheduler.comfy.ComfyClients;
+import io.gpufleet.scheduler.health.HealthPolicy.Probe;
+import io.gpufleet.scheduler.health.HealthPolicy.Verdict;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Probes every running, set-up server's ComfyUI ({@code /system_stats} and {@code /prompt}) at
+ * once, without a thread per server, stores what it found, and feeds each server's circuit breaker.
+ */
+@Service
+public class HealthProber {
+
+  private static final Logger log = LoggerFactory.getLogger(HealthProber.class);
+
+  private final ServerRepository servers;
+  private final ComfyClients clients;
+  private final TransactionTemplate transaction;
+  private final HealthPolicy policy;
+  private final Duration timeout;
+  private final CircuitBreakerRegistry breakers;
+  private final Clock clock;
+
+  HealthProber(
+      ServerRepository servers,
+      ComfyClients clients,
+      TransactionTemplate transaction,
+      SchedulerSettings settings,
+      Clock clock) {
+    this.servers = servers;
+    this.clients = clients;
+    this.transaction = transaction;
+    this.policy = new HealthPolicy(settings.degradedLatency(), settings.unreachableAfter());
+    this.timeout = settings.probeTimeout();
+    this.clock = clock;
+    this.breakers =
+        CircuitBreakerRegistry.of(
+            CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(4)
+                .minimumNumberOfCalls(2)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(30))
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .build());
+  }
+
+  /** Probes all running, set-up servers concurrently and records every result. */
+  public void probeAll() {
+    List<Server> targets =
+        servers.findByStatusIn(List.of(ServerStatus.RUNNING)).stream()
+            .filter(s -> s.isSetUp() && s.getComfyUrl() != null)
+            .toList();
+    List<CompletableFuture<Map.Entry<UUID, Probe>>> probes = new ArrayList<>();
+    for (Server server : targets) {
+      probes.add(probe(clients.forServer(server)).thenApply(p -> Map.entry(server.getId(), p)));
+    }
+    for (CompletableFuture<Map.Entry<UUID, Probe>> probe : probes) {
+      Map.Entry<UUID, Probe> result = probe.join();
+      record(result.getKey(), result.getValue());
+    }
+  }
+
+  /** Probes one server now and records the result; the answer is its new health. */
+  public HealthState probe(UUID serverId) {
+    Server server = servers.findById(serverId).orElseThrow();
+    if (server.getComfyUrl() == null) {
+      return server.getHealth();
+    }
+    return record(serverId, probe(clients.forServer(server)).join());
+  }
+
+  /** The breaker of a server in this replica; routing sends nothing to an open one. */
+  public CircuitBreaker.State breakerState(UUID serverId) {
+    return breaker(serverId).getState();
+  }
+
+  /** The dispatcher tells of a call to a server that failed for the server's sake. */
+  public void recordFailure(UUID serverId, Throwable failure) {
+    breaker(serverId).onError(0, TimeUnit.NANOSECONDS, failure);
+  }
+
+  private CircuitBreaker breaker(UUID serverId) {
+    return breakers.circuitBreaker(serverId.toString());
+  }
+
+  /** Both calls at once; a failure or a timeout is a result too, never an exception. */
+  CompletableFuture<Probe> probe(ComfyClient client) {
+    long started = System.nanoTime();
+    CompletableFuture<SystemStats> stats = client.systemStatsAsync();
+    CompletableFuture<Integer> queue = client.queueRemainingAsync();
+    return stats
+        .thenCombine(queue, (s, q) -> answered(s, q, Duration.ofNanos(System.nanoTime() - started)))
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionally(
+            failure -> {
+              stats.cancel(true);
+              queue.cancel(true);
+              return failed(failure);
+            });
+  }
+
+  private static Probe answered(SystemStats stats, int queueDepth, Duration latency) {
+    SystemStats.Device gpu = stats.devices().isEmpty() ? null : stats.devices().get(0);
+    return new Probe(
+        latency,
+        queueDepth,
+        gpu == null ? null : gpu.name(),
+        gpu == null ? null : gpu.vramTotal() / (1024 * 1024),
+        gpu == null ? null : gpu.vramFree() / (1024 * 1024),
+        null);
+  }
+
+  private Probe failed(Throwable failure) {
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    String reason =
+        cause instanceof TimeoutException
+            ? "No answer within " + timeout.toMillis() + " ms"
+            : String.valueOf(cause.getMessage());
+    return new Probe(Duration.ZERO, null, null, null, null, reason);
+  }
+
+  private HealthState record(UUID serverId, Probe probe) {
+    CircuitBreaker breaker = breaker(serverId);
+    if (probe.error() == null) {
+      if (breaker.getState() == CircuitBreaker.State.OPEN) {
+        breaker.transitionToHalfOpenState();
+      }
+      breaker.onSuccess(probe.latency().toNanos(), TimeUnit.NANOSECONDS);
+    } else {
+      breaker.onError(0, TimeUnit.NANOSECONDS, new IllegalStateException(probe.error()));
+    }
+    return transaction.execute(
+        status -> {
+          Server server = servers.findById(serverId).orElse(null);
+          if (server == null) {
+            return HealthState.UNKNOWN;
+          }
+          Verdict verdict = policy.judge(probe, server.getHealthFailures());
+          HealthState before = server.getHealth();
+          Instant now = Instant.now(clock);
+          server.recordHealth(
+              verdict.state(),
+              probe.error() == null ? (int) probe.latency().toMillis() : null,
+              probe.queueDepth(),
+              probe.vramFreeMb(),
+              verdict.reason(),
+              verdict.consecutiveFailures(),
+              now);
+          server.recordHardware(probe.gpuName(), probe.vramTotalMb());
+          if (before != verdict.state()) {
+            log.info(
+                "Server {} is {} (was {}){}",
+                server.getName(),
+                verdict.state(),
+                before,
+                verdict.reason() == null ? "" : ": " + verdict.reason());
+          }
+          return verdict.state();
+        });
+  }
+}

@@ -1,0 +1,122 @@
+package io.gpufleet.scheduler.jobs;
+
+import io.gpufleet.scheduler.SchedulerSettings;
+import io.gpufleet.scheduler.health.HealthProber;
+import io.gpufleet.scheduler.servers.IdleStopper;
+import io.gpufleet.scheduler.servers.Reconciler;
+import java.time.Duration;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobBuilder;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Registers the fleet's recurring work in Quartz: reconcile, probe, look for idle servers. The
+ * store is clustered, so with several replicas each tick runs in one of them. An interval of zero
+ * removes the job.
+ */
+@Component
+class RecurringJobs {
+
+  private static final Logger log = LoggerFactory.getLogger(RecurringJobs.class);
+  static final String GROUP = "fleet";
+
+  private final Scheduler scheduler;
+  private final SchedulerSettings settings;
+
+  RecurringJobs(Scheduler scheduler, SchedulerSettings settings) {
+    this.scheduler = scheduler;
+    this.settings = settings;
+  }
+
+  @EventListener(ApplicationReadyEvent.class)
+  void register() throws SchedulerException {
+    schedule("reconcile", ReconcileJob.class, settings.reconcileInterval());
+    schedule("probe", ProbeJob.class, settings.probeInterval());
+    schedule("idle-stop", IdleStopJob.class, settings.idleCheckInterval());
+  }
+
+  private void schedule(String name, Class<? extends Job> job, Duration interval)
+      throws SchedulerException {
+    JobKey jobKey = JobKey.jobKey(name, GROUP);
+    TriggerKey triggerKey = TriggerKey.triggerKey(name, GROUP);
+    if (interval.isZero() || interval.isNegative()) {
+      scheduler.deleteJob(jobKey);
+      return;
+    }
+    Trigger trigger =
+        TriggerBuilder.newTrigger()
+            .withIdentity(triggerKey)
+            .forJob(jobKey)
+            .withSchedule(
+                SimpleScheduleBuilder.simpleSchedule()
+                    .withIntervalInMilliseconds(interval.toMillis())
+                    .repeatForever()
+                    // after downtime: one run now, not one per missed tick
+                    .withMisfireHandlingInstructionNextWithRemainingCount())
+            .build();
+    if (!scheduler.checkExists(jobKey)) {
+      scheduler.addJob(JobBuilder.newJob(job).withIdentity(jobKey).storeDurably().build(), false);
+    }
+    if (scheduler.checkExists(triggerKey)) {
+      scheduler.rescheduleJob(triggerKey, trigger);
+    } else {
+      scheduler.scheduleJob(trigger);
+    }
+    log.debug("Recurring job {} every {}", name, interval);
+  }
+
+  @DisallowConcurrentExecution
+  static class ReconcileJob implements Job {
+    private final Reconciler reconciler;
+
+    ReconcileJob(Reconciler reconciler) {
+      this.reconciler = reconciler;
+    }
+
+    @Override
+    public void execute(JobExecutionContext context) {
+      reconciler.reconcileAll();
+    }
+  }
+
+  @DisallowConcurrentExecution
+  static class ProbeJob implements Job {
+    private final HealthProber prober;
+
+    ProbeJob(HealthProber prober) {
+      this.prober = prober;
+    }
+
+    @Override
+    public void execute(JobExecutionContext context) {
+      prober.probeAll();
+    }
+  }
+
+  @DisallowConcurrentExecution
+  static class IdleStopJob implements Job {
+    private final IdleStopper idleStopper;
+
+    IdleStopJob(IdleStopper idleStopper) {
+      this.idleStopper = idleStopper;
+    }
+
+    @Override
+    public void execute(JobExecutionContext context) {
+      idleStopper.stopIdleServers();
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.gpufleet.scheduler.vast;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The Vast.ai account and how servers are rented there ({@code gpufleet.vast.*}, environment {@code
+ * GPUFLEET_VAST_*}). Without an API key the application runs in sandbox mode.
+ *
+ * @param apiKey the account's key; never logged
+ * @param baseUrl the Vast.ai API
+ * @param image the container image servers are rented with; ComfyUI is installed by setup
+ * @param runtype Vast's launch mode; direct SSH so that setup runs reach the container
+ */
+@ConfigurationProperties("gpufleet.vast")
+public record VastSettings(
+    @Nullable String apiKey,
+    @DefaultValue("https://console.vast.ai") String baseUrl,
+    @DefaultValue("pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime") String image,
+    @DefaultValue("ssh_direc ssh_proxy") String runtype,
+    @DefaultValue("4") int maxAttempts,
+    @DefaultValue("1s") Duration initialBackoff) {
+
+  public boolean sandbox() {
+    return apiKey == null || apiKey.isBlank();
+  }
+
+  @Override
+  public String toString() {
+    return "VastSettings[" + baseUrl + ", key=" + (sandbox() ? "none" : "******") + "]";
+  }
+}
