@@ -30,6 +30,7 @@ final class ControlServer implements Closeable {
   private final ServerSocket socket;
   private final Map<Integer, Socket> running = new ConcurrentHashMap<>();
   private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+  private final Set<Thread> handlers = ConcurrentHashMap.newKeySet();
   private final Thread acceptor;
   private volatile boolean closed;
 
@@ -50,8 +51,18 @@ final class ControlServer implements Closeable {
       try {
         Socket connection = socket.accept();
         connections.add(connection);
-        Thread handler = new Thread(() -> serve(connection), "ssh-sim-control-connection");
+        Thread handler =
+            new Thread(
+                () -> {
+                  try {
+                    serve(connection);
+                  } finally {
+                    handlers.remove(Thread.currentThread());
+                  }
+                },
+                "ssh-sim-control-connection");
         handler.setDaemon(true);
+        handlers.add(handler);
         handler.start();
       } catch (IOException e) {
         if (!closed) {
@@ -118,12 +129,21 @@ final class ControlServer implements Closeable {
     out.flush();
   }
 
+  /** Closes every connection and waits (briefly) until the hooks have heard of each end. */
   @Override
   public void close() throws IOException {
     closed = true;
     socket.close();
     for (Socket connection : connections) {
       connection.close();
+    }
+    for (Thread handler : handlers) {
+      try {
+        handler.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 }

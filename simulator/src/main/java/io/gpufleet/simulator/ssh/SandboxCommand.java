@@ -158,7 +158,6 @@ final class SandboxCommand implements Command {
   /** Ends the command's process group, as a real server does when the session goes away. */
   void kill() {
     Process running = process;
-    log.debug("killing {} (alive: {})", running, running != null && running.isAlive());
     if (running != null && running.isAlive()) {
       ProcessTrees.terminateGroup(running.toHandle(), KILL_GRACE);
     }
@@ -172,7 +171,7 @@ final class SandboxCommand implements Command {
 
   @Override
   public void destroy(ChannelSession channel) {
-    log.debug("channel closed: destroying {}", command);
+    log.debug("channel closed, ending: {}", command);
     kill();
   }
 }
