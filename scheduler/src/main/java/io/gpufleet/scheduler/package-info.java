@@ -1,6 +1,6 @@
 /**
- * Everything that happens to a server over time: provisioning, start and stop through its
- * provider, Quartz schedules, setup runs over SSH, health probes, idle stop and draining.
+ * Everything that happens to a server over time: provisioning, start and stop through its provider,
+ * Quartz schedules, setup runs over SSH, health probes, idle stop and draining.
  */
 @NullMarked
 package io.gpufleet.scheduler;

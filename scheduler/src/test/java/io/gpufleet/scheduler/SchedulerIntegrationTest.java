@@ -6,9 +6,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The base of the scheduler's integration tests: the scheduler's beans with Quartz's clustered
- * JDBC store on the shared test PostgreSQL. Subclasses keep this configuration unchanged so that
- * one Spring context serves them all.
+ * The base of the scheduler's integration tests: the scheduler's beans with Quartz's clustered JDBC
+ * store on the shared test PostgreSQL. Subclasses keep this configuration unchanged so that one
+ * Spring context serves them all.
  */
 @SpringBootTest(classes = SchedulerTestApplication.class)
 public abstract class SchedulerIntegrationTest {
