@@ -38,7 +38,7 @@ final class ScheduleTriggers {
     }
     try {
       JobKey key = CronSchedules.jobKey(schedule.serverId());
-      scheduler.deleteJob(key);
+      deleteJob(key);
       if (!triggers.isEmpty()) {
         JobDetail job =
             JobBuilder.newJob(ScheduledPowerJob.class)
@@ -56,9 +56,21 @@ final class ScheduleTriggers {
 
   void remove(UUID serverId) {
     try {
-      scheduler.deleteJob(CronSchedules.jobKey(serverId));
+      deleteJob(CronSchedules.jobKey(serverId));
     } catch (SchedulerException e) {
       throw new SchedulingException("Could not remove the triggers of " + serverId, e);
+    }
+  }
+
+  /**
+   * Deletes the job and its triggers. Quartz fails the delete when a trigger vanishes under it (a
+   * one-shot trigger completing at that moment); the second attempt no longer sees it.
+   */
+  private void deleteJob(JobKey key) throws SchedulerException {
+    try {
+      scheduler.deleteJob(key);
+    } catch (SchedulerException e) {
+      scheduler.deleteJob(key);
     }
   }
 
