@@ -178,6 +178,27 @@ public class ServerLifecycle {
     return server;
   }
 
+  /** Changes an admin's settings of a server; its machine is not touched. */
+  @Transactional
+  public Server update(UUID id, ServerChanges changes) {
+    Server server = lock(id);
+    Instant now = Instant.now(clock);
+    if (changes.name() != null && !changes.name().equalsIgnoreCase(server.getName())) {
+      requireFreeName(changes.name());
+      server.rename(changes.name(), now);
+    }
+    if (changes.idleStopMinutes() != null) {
+      server.setIdleStopMinutes(changes.idleStopMinutes() == 0 ? null : changes.idleStopMinutes(), now);
+    }
+    if (changes.setupScriptId() != null || changes.autoSetup() != null) {
+      server.setSetup(
+          changes.setupScriptId() != null ? changes.setupScriptId() : server.getSetupScriptId(),
+          changes.autoSetup() != null ? changes.autoSetup() : server.isAutoSetup(),
+          now);
+    }
+    return server;
+  }
+
   /** The pipeline saw work on this server: it is not idle. */
   @Transactional
   public void recordActivity(UUID id, Instant at) {

@@ -1,5 +1,6 @@
 package io.gpufleet.scheduler.schedules;
 
+import io.gpufleet.scheduler.servers.LifecyclePowerActions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -15,8 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Records what scheduled jobs ask for. It only acts on servers a test registered with {@link
- * #watch}, so it is harmless in the shared context of every scheduler IT; {@code @Primary} keeps it
- * the one the job finds once the lifecycle's real implementation is in the context too.
+ * #watch}; every other server gets the lifecycle's real actions, so the shared context of the
+ * scheduler ITs behaves as the application does.
  */
 @Primary
 @Component
@@ -45,18 +46,35 @@ class RecordingPowerActions implements ScheduledPowerActions {
     return calls.get(serverId).poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  private final LifecyclePowerActions real;
+
+  RecordingPowerActions(LifecyclePowerActions real) {
+    this.real = real;
+  }
+
   @Override
   public void scheduledStart(UUID serverId) {
+    if (!calls.containsKey(serverId)) {
+      real.scheduledStart(serverId);
+      return;
+    }
     record(new Call(NextAction.Action.START, serverId));
   }
 
   @Override
   public void scheduledStop(UUID serverId) {
+    if (!calls.containsKey(serverId)) {
+      real.scheduledStop(serverId);
+      return;
+    }
     record(new Call(NextAction.Action.STOP, serverId));
   }
 
   @Override
   public Optional<String> refuseScheduledStart(UUID serverId) {
+    if (!calls.containsKey(serverId)) {
+      return real.refuseScheduledStart(serverId);
+    }
     return refused.contains(serverId) ? Optional.of("refused by the test") : Optional.empty();
   }
 

@@ -13,6 +13,8 @@ import io.gpufleet.scheduler.SchedulerIntegrationTest;
 import io.gpufleet.scheduler.SimulatedFleet.ComfyHosts;
 import io.gpufleet.scheduler.SimulatedFleet.LoadedDrainProbe;
 import io.gpufleet.scheduler.health.HealthProber;
+import io.gpufleet.scheduler.schedules.ScheduleCommand;
+import io.gpufleet.scheduler.schedules.ScheduleService;
 import io.gpufleet.simulator.vast.VastSimulator;
 import io.gpufleet.testing.MutableClock;
 import io.gpufleet.vast.RentRequest;
@@ -20,8 +22,15 @@ import io.gpufleet.vast.VastClient;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.quartz.JobDataMap;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -39,6 +48,8 @@ class ServerLifecycleIT extends SchedulerIntegrationTest {
   @Autowired LoadedDrainProbe drainProbe;
   @Autowired MutableClock clock;
   @Autowired TransactionTemplate transaction;
+  @Autowired ScheduleService schedules;
+  @Autowired Scheduler quartz;
 
   @Test
   void aServerIsProvisionedFromASpecAndKnowsItsComfyUrl() {
@@ -184,6 +195,31 @@ class ServerLifecycleIT extends SchedulerIntegrationTest {
 
     assertThat(idleStopper.stopIdleServers()).contains(idle).doesNotContain(busy);
     assertThat(reload(idle).getStatus()).isEqualTo(ServerStatus.STOPPING);
+  }
+
+  @Test
+  void aScheduleWhoseTriggerFiresStopsAndStartsTheServer() throws Exception {
+    UUID id = awaitStatus(create("scheduled").getId(), ServerStatus.RUNNING).getId();
+    LocalTime now = LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES);
+    schedules.put(
+        id,
+        new ScheduleCommand(
+            true, true, now.minusHours(1), now.plusHours(2), "UTC", Set.of(1, 2, 3, 4, 5, 6, 7)));
+    assertThat(schedules.nextAction(id)).isPresent();
+
+    fire(id, "STOP");
+    awaitStatus(id, ServerStatus.STOPPED);
+
+    fire(id, "START");
+    awaitStatus(id, ServerStatus.RUNNING);
+    schedules.delete(id);
+  }
+
+  /** What Quartz does when the trigger's time comes, without waiting for it. */
+  private void fire(UUID serverId, String action) throws Exception {
+    JobDataMap data = new JobDataMap();
+    data.put("action", action);
+    quartz.triggerJob(JobKey.jobKey(serverId.toString(), "server-schedules"), data);
   }
 
   @Test
