@@ -1,6 +1,12 @@
 package io.gpufleet.api.system;
 
 import io.gpufleet.api.system.ApiException.FieldProblem;
+import io.gpufleet.comfy.ComfyException;
+import io.gpufleet.scheduler.providers.ProviderException;
+import io.gpufleet.scheduler.schedules.ScheduleInvalidException;
+import io.gpufleet.scheduler.schedules.UnknownServerException;
+import io.gpufleet.scheduler.servers.ServerConflictException;
+import io.gpufleet.scheduler.servers.ServerNotFoundException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import java.net.URI;
@@ -53,6 +59,59 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     problem.setProperty("code", e.code());
     e.properties().forEach(problem::setProperty);
     return respond(problem, request, e);
+  }
+
+  @ExceptionHandler(ServerNotFoundException.class)
+  ResponseEntity<Object> serverNotFound(ServerNotFoundException e, HttpServletRequest request) {
+    return api(ApiException.notFound(ErrorCodes.SERVER_NOT_FOUND, e.getMessage()), request);
+  }
+
+  @ExceptionHandler(UnknownServerException.class)
+  ResponseEntity<Object> unknownServer(UnknownServerException e, HttpServletRequest request) {
+    return api(
+        ApiException.notFound(ErrorCodes.SERVER_NOT_FOUND, "There is no server " + e.serverId()),
+        request);
+  }
+
+  @ExceptionHandler(ServerConflictException.class)
+  ResponseEntity<Object> serverConflict(ServerConflictException e, HttpServletRequest request) {
+    return api(ApiException.conflict(e.code(), e.getMessage()), request);
+  }
+
+  @ExceptionHandler(ScheduleInvalidException.class)
+  ResponseEntity<Object> scheduleInvalid(ScheduleInvalidException e, HttpServletRequest request) {
+    List<FieldProblem> errors =
+        e.fieldErrors().entrySet().stream()
+            .map(entry -> new FieldProblem(entry.getKey(), entry.getValue()))
+            .toList();
+    return api(ApiException.invalid(summary(errors), errors), request);
+  }
+
+  /** The provider (Vast.ai) refused or failed: ours to report, not the caller's fault. */
+  @ExceptionHandler(ProviderException.class)
+  ResponseEntity<Object> provider(ProviderException e, HttpServletRequest request) {
+    ApiException problem =
+        switch (e.reason()) {
+          case UNSUPPORTED -> ApiException.conflict("PROVIDER_UNSUPPORTED", e.getMessage());
+          case NO_CAPACITY ->
+              ApiException.conflict(ErrorCodes.INSUFFICIENT_RESOURCES, e.getMessage());
+          case API_ERROR, UNREACHABLE ->
+              new ApiException(HttpStatus.BAD_GATEWAY, ErrorCodes.VAST_API_ERROR, e.getMessage())
+                  .with("retryable", e.retryable());
+        };
+    return api(problem, request);
+  }
+
+  /** A server's ComfyUI did not answer, or answered with an error. */
+  @ExceptionHandler(ComfyException.class)
+  ResponseEntity<Object> comfy(ComfyException e, HttpServletRequest request) {
+    return api(
+        new ApiException(
+                HttpStatus.BAD_GATEWAY,
+                ErrorCodes.COMFY_CONNECTION_FAILED,
+                "ComfyUI did not answer as expected: " + e.getMessage())
+            .with("retryable", e.retryable()),
+        request);
   }
 
   @ExceptionHandler(ConstraintViolationException.class)

@@ -1,6 +1,5 @@
 package io.gpufleet.api.system;
 
-import java.net.URI;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -12,7 +11,6 @@ import org.springframework.util.unit.DataSize;
  *
  * @param dataDir where the embedded database and stored results live
  * @param admin the first admin, created on a start with no admin in the database
- * @param vast the Vast.ai account; with no API key the platform runs in sandbox mode
  * @param embeddedDatabase the embedded PostgreSQL used when no datasource URL is configured
  * @param api limits of the HTTP API
  */
@@ -20,7 +18,6 @@ import org.springframework.util.unit.DataSize;
 public record GpuFleetProperties(
     @DefaultValue("./data") Path dataDir,
     @DefaultValue Admin admin,
-    @DefaultValue Vast vast,
     @DefaultValue EmbeddedDatabase embeddedDatabase,
     @DefaultValue Api api) {
 
@@ -31,18 +28,6 @@ public record GpuFleetProperties(
    */
   public record Admin(
       @DefaultValue("admin") String user, @Nullable Secret password, @Nullable Secret apiKey) {}
-
-  /**
-   * @param apiKey the Vast.ai API key; blank means sandbox mode
-   * @param baseUrl the Vast.ai API
-   */
-  public record Vast(
-      @Nullable Secret apiKey, @DefaultValue("https://console.vast.ai") URI baseUrl) {
-
-    public boolean sandbox() {
-      return apiKey == null || apiKey.isBlank();
-    }
-  }
 
   /**
    * @param maxBodySize the largest JSON request body accepted (uploads have their own limit)

@@ -1,5 +1,6 @@
 package io.gpufleet.api.system;
 
+import io.gpufleet.scheduler.vast.VastSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,19 +23,19 @@ import org.springframework.web.bind.annotation.RestController;
 class HealthController {
 
   private final JdbcTemplate jdbc;
-  private final GpuFleetProperties properties;
+  private final VastSettings vast;
   private final @Nullable BuildProperties build;
   private final boolean embeddedDatabase;
   private final Clock clock;
 
   HealthController(
       JdbcTemplate jdbc,
-      GpuFleetProperties properties,
+      VastSettings vast,
       ObjectProvider<BuildProperties> build,
       ObjectProvider<EmbeddedPostgres> embedded,
       Clock clock) {
     this.jdbc = jdbc;
-    this.properties = properties;
+    this.vast = vast;
     this.build = build.getIfAvailable();
     this.embeddedDatabase = embedded.getIfAvailable() != null;
     this.clock = clock;
@@ -48,7 +49,7 @@ class HealthController {
         new Health(
             up ? Status.UP : Status.DOWN,
             build == null ? "dev" : build.getVersion(),
-            properties.vast().sandbox(),
+            vast.sandbox(),
             database,
             Instant.now(clock));
     return ResponseEntity.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(health);

@@ -5,6 +5,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
@@ -14,6 +16,10 @@ public interface ServerRepository extends JpaRepository<Server, UUID> {
   List<Server> findByStatusNotOrderByCreatedAt(ServerStatus status);
 
   List<Server> findByStatusIn(Collection<ServerStatus> statuses);
+
+  Page<Server> findByStatus(ServerStatus status, Pageable page);
+
+  Page<Server> findByStatusNot(ServerStatus status, Pageable page);
 
   Optional<Server> findByLabel(String label);
 

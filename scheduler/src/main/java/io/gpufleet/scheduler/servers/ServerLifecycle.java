@@ -188,7 +188,8 @@ public class ServerLifecycle {
       server.rename(changes.name(), now);
     }
     if (changes.idleStopMinutes() != null) {
-      server.setIdleStopMinutes(changes.idleStopMinutes() == 0 ? null : changes.idleStopMinutes(), now);
+      server.setIdleStopMinutes(
+          changes.idleStopMinutes() == 0 ? null : changes.idleStopMinutes(), now);
     }
     if (changes.setupScriptId() != null || changes.autoSetup() != null) {
       server.setSetup(

@@ -1,0 +1,43 @@
+package io.gpufleet.api.sandbox;
+
+import io.gpufleet.simulator.sandbox.SandboxConfig;
+import io.gpufleet.simulator.sandbox.SandboxFleet;
+import io.gpufleet.vast.VastClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * With no Vast.ai API key, the platform runs against a simulated fleet in this process: the Vast.ai
+ * API, and for each rented instance an SSH endpoint and (once set up) a ComfyUI, all on loopback
+ * sockets. Every other code path is the production one.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("'${gpufleet.vast.api-key:}'.isBlank()")
+class SandboxConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(SandboxConfiguration.class);
+
+  @Bean(destroyMethod = "close")
+  SandboxFleet sandboxFleet(SandboxSettings settings) {
+    SandboxFleet fleet =
+        SandboxFleet.start(
+            SandboxConfig.defaults()
+                .withLoadingDelay(settings.loadingDelay())
+                .withToolTimeFactor(settings.toolTimeFactor())
+                .withStepsPerSecond(settings.stepsPerSecond()));
+    log.warn(
+        "\n\n  SANDBOX MODE: no Vast.ai API key is configured (GPUFLEET_VAST_API_KEY).\n"
+            + "  Servers are rented from a simulated Vast.ai at {}; nothing is real and nothing is"
+            + " billed.\n",
+        fleet.vastBaseUrl());
+    return fleet;
+  }
+
+  @Bean
+  VastClient sandboxVastClient(SandboxFleet fleet) {
+    return VastClient.builder().apiKey(fleet.vastApiKey()).baseUrl(fleet.vastBaseUrl()).build();
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Sandbox mode: with no Vast.ai key, the simulated fleet runs in-process behind the real clients.
+ */
+@NullMarked
+package io.gpufleet.api.sandbox;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,143 @@
+package io.gpufleet.api.servers;
+
+import io.gpufleet.api.servers.ServerViews.CreateServer;
+import io.gpufleet.api.servers.ServerViews.ServerView;
+import io.gpufleet.api.servers.ServerViews.UpdateServer;
+import io.gpufleet.api.system.PageRequests;
+import io.gpufleet.api.system.PageResponse;
+import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.persistence.servers.ServerRepository;
+import io.gpufleet.persistence.servers.ServerSpec;
+import io.gpufleet.persistence.servers.ServerStatus;
+import io.gpufleet.scheduler.servers.NewServer;
+import io.gpufleet.scheduler.servers.Reconciler;
+import io.gpufleet.scheduler.servers.ServerChanges;
+import io.gpufleet.scheduler.servers.ServerLifecycle;
+import io.gpufleet.scheduler.servers.ServerNotFoundException;
+import io.gpufleet.scheduler.vast.VastProvider;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Servers, for admins: create (from a spec or an offer), list, read, change, start, stop (with a
+ * drain unless told not to), destroy, re-provision. Actions answer 202: the machine follows.
+ */
+@RestController
+@RequestMapping("/api/v1/servers")
+@PreAuthorize("hasRole('ADMIN')")
+class ServerController {
+
+  private final ServerLifecycle lifecycle;
+  private final ServerRepository servers;
+  private final Reconciler reconciler;
+
+  ServerController(ServerLifecycle lifecycle, ServerRepository servers, Reconciler reconciler) {
+    this.lifecycle = lifecycle;
+    this.servers = servers;
+    this.reconciler = reconciler;
+  }
+
+  @PostMapping
+  ResponseEntity<ServerView> create(@Valid @RequestBody CreateServer request) {
+    ServerSpec spec =
+        new ServerSpec(
+            request.gpu(),
+            request.gpuCount() == null ? 1 : request.gpuCount(),
+            request.cpuCores(),
+            request.ram(),
+            request.disk() == null ? 40 : request.disk(),
+            request.location(),
+            request.maxPricePerHour(),
+            request.minReliability(),
+            request.image());
+    ServerView created =
+        ServerView.of(
+            lifecycle.create(
+                new NewServer(
+                    request.name(),
+                    request.provider() == null ? VastProvider.NAME : request.provider(),
+                    spec,
+                    request.offerId(),
+                    request.setupScriptId(),
+                    request.autoSetup() == null || request.autoSetup(),
+                    request.idleStopMinutes())));
+    return ResponseEntity.created(URI.create("/api/v1/servers/" + created.id())).body(created);
+  }
+
+  @GetMapping
+  PageResponse<ServerView> list(
+      @RequestParam(required = false) @Nullable ServerStatus status,
+      @RequestParam(defaultValue = "false") boolean includeDestroyed,
+      @RequestParam(defaultValue = "0") int page,
+      @RequestParam(defaultValue = "50") int size) {
+    PageRequest request = PageRequests.of(page, size, Sort.by("createdAt"));
+    Page<Server> slice =
+        status != null
+            ? servers.findByStatus(status, request)
+            : includeDestroyed
+                ? servers.findAll(request)
+                : servers.findByStatusNot(ServerStatus.DESTROYED, request);
+    return PageResponse.of(slice, ServerView::of);
+  }
+
+  @GetMapping("/{id}")
+  ServerView get(@PathVariable UUID id) {
+    return ServerView.of(servers.findById(id).orElseThrow(() -> new ServerNotFoundException(id)));
+  }
+
+  @PatchMapping("/{id}")
+  ServerView update(@PathVariable UUID id, @Valid @RequestBody UpdateServer request) {
+    return ServerView.of(
+        lifecycle.update(
+            id,
+            new ServerChanges(
+                request.name(),
+                request.idleStopMinutes(),
+                request.setupScriptId(),
+                request.autoSetup())));
+  }
+
+  @PostMapping("/{id}/start")
+  ResponseEntity<ServerView> start(@PathVariable UUID id) {
+    return ResponseEntity.accepted().body(ServerView.of(lifecycle.start(id)));
+  }
+
+  @PostMapping("/{id}/stop")
+  ResponseEntity<ServerView> stop(
+      @PathVariable UUID id, @RequestParam(defaultValue = "true") boolean drain) {
+    return ResponseEntity.accepted().body(ServerView.of(lifecycle.stop(id, drain)));
+  }
+
+  @DeleteMapping("/{id}")
+  ResponseEntity<ServerView> destroy(@PathVariable UUID id) {
+    return ResponseEntity.accepted().body(ServerView.of(lifecycle.destroy(id)));
+  }
+
+  @PostMapping("/{id}/reprovision")
+  ResponseEntity<ServerView> reprovision(@PathVariable UUID id) {
+    return ResponseEntity.accepted().body(ServerView.of(lifecycle.reprovision(id)));
+  }
+
+  /** Instances on the account with our label that no server owns (they may be billing). */
+  @GetMapping("/orphans")
+  List<Reconciler.Orphan> orphans() {
+    return reconciler.orphans();
+  }
+}

@@ -1,0 +1,151 @@
+package io.gpufleet.api.servers;
+
+import io.gpufleet.persistence.servers.HealthState;
+import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.persistence.servers.ServerStatus;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/** What the servers API reads and writes (seed 001's field names). */
+final class ServerViews {
+
+  private ServerViews() {}
+
+  static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}";
+
+  /**
+   * A server to create on Vast.ai, from a spec (the best matching offer is rented) or an offer id.
+   */
+  record CreateServer(
+      @NotBlank
+          @Pattern(
+              regexp = NAME_PATTERN,
+              message = "must be 1 to 100 letters, digits, spaces or . _ -")
+          String name,
+      @Nullable @Pattern(regexp = "vast", message = "must be 'vast'") String provider,
+      @Nullable @Size(max = 64) String gpu,
+      @Nullable @Min(1) @Max(8) Integer gpuCount,
+      @Nullable @Min(1) @Max(256) Integer cpuCores,
+      @Nullable @Min(1) @Max(2048) Integer ram,
+      @Nullable @Min(10) @Max(4096) Integer disk,
+      @Nullable @Size(max = 64) String location,
+      @Nullable @DecimalMin("0.01") @DecimalMax("200") BigDecimal maxPricePerHour,
+      @Nullable @DecimalMin("0") @DecimalMax("1") BigDecimal minReliability,
+      @Nullable @Positive Long offerId,
+      @Nullable @Size(max = 255) String image,
+      @Nullable UUID setupScriptId,
+      @Nullable Boolean autoSetup,
+      @Nullable @Min(1) @Max(10080) Integer idleStopMinutes) {}
+
+  /** Only the fields present change. */
+  record UpdateServer(
+      @Nullable
+          @Pattern(
+              regexp = NAME_PATTERN,
+              message = "must be 1 to 100 letters, digits, spaces or . _ -")
+          String name,
+      @Nullable @Min(0) @Max(10080) Integer idleStopMinutes,
+      @Nullable UUID setupScriptId,
+      @Nullable Boolean autoSetup) {}
+
+  record ServerView(
+      UUID id,
+      String name,
+      String provider,
+      ServerStatus status,
+      @Nullable String statusReason,
+      String desiredState,
+      HealthState health,
+      boolean setUp,
+      boolean draining,
+      @Nullable String gpu,
+      int gpuCount,
+      @Nullable BigDecimal pricePerHour,
+      @Nullable String vastId,
+      @Nullable Long offerId,
+      @Nullable String comfyUrl,
+      @Nullable Ssh ssh,
+      Spec spec,
+      HealthDetail healthDetail,
+      @Nullable UUID setupScriptId,
+      boolean autoSetup,
+      @Nullable Integer idleStopMinutes,
+      @Nullable Instant lastActivityAt,
+      Instant stateChangedAt,
+      Instant createdAt,
+      Instant updatedAt) {
+
+    static ServerView of(Server s) {
+      return new ServerView(
+          s.getId(),
+          s.getName(),
+          s.getProvider(),
+          s.getStatus(),
+          s.getStatusReason(),
+          s.getDesiredState().name(),
+          s.getHealth(),
+          s.isSetUp(),
+          s.isDraining(),
+          s.getGpuName() != null ? s.getGpuName() : s.getSpec().gpu(),
+          s.getSpec().gpuCount(),
+          s.getPricePerHour(),
+          s.getInstanceId(),
+          s.getOfferId(),
+          s.getComfyUrl(),
+          s.getSshHost() == null ? null : new Ssh(s.getSshHost(), s.getSshPort(), s.getSshUser()),
+          new Spec(
+              s.getSpec().gpu(),
+              s.getSpec().gpuCount(),
+              s.getSpec().cpuCores(),
+              s.getSpec().ramGb(),
+              s.getSpec().diskGb(),
+              s.getSpec().location(),
+              s.getSpec().maxPricePerHour(),
+              s.getSpec().minReliability()),
+          new HealthDetail(
+              s.getHealthLatencyMs(),
+              s.getHealthQueueDepth(),
+              s.getVramMb(),
+              s.getHealthVramFreeMb(),
+              s.getHealthError(),
+              s.getHealthCheckedAt()),
+          s.getSetupScriptId(),
+          s.isAutoSetup(),
+          s.getIdleStopMinutes(),
+          s.getLastActivityAt(),
+          s.getStateChangedAt(),
+          s.getCreatedAt(),
+          s.getUpdatedAt());
+    }
+  }
+
+  record Ssh(String host, @Nullable Integer port, @Nullable String user) {}
+
+  record Spec(
+      @Nullable String gpu,
+      int gpuCount,
+      @Nullable Integer cpuCores,
+      @Nullable Integer ram,
+      int disk,
+      @Nullable String location,
+      @Nullable BigDecimal maxPricePerHour,
+      @Nullable BigDecimal minReliability) {}
+
+  record HealthDetail(
+      @Nullable Integer latencyMs,
+      @Nullable Integer queueDepth,
+      @Nullable Long vramTotalMb,
+      @Nullable Long vramFreeMb,
+      @Nullable String error,
+      @Nullable Instant checkedAt) {}
+}
