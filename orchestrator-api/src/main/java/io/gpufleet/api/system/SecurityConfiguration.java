@@ -37,6 +37,19 @@ class SecurityConfiguration {
     "/api/v1/health", "/actuator/health/**", "/actuator/info", "/api/v1/auth/login"
   };
 
+  /** Everything about the fleet and its users; checked before a request body is even read. */
+  static final String[] ADMIN_ONLY = {
+    "/api/v1/users/**",
+    "/api/v1/api-keys/**",
+    "/api/v1/offers/**",
+    "/api/v1/servers/**",
+    "/api/v1/setup-scripts/**",
+    "/api/v1/executions/**",
+    "/api/v1/models/**",
+    "/api/v1/model-downloads/**",
+    "/api/v1/fleet/**"
+  };
+
   @Bean
   PasswordEncoder passwordEncoder() {
     return PasswordEncoderFactories.createDelegatingPasswordEncoder();
@@ -94,6 +107,9 @@ class SecurityConfiguration {
                 csrf.spa()
                     .ignoringRequestMatchers(
                         request -> ApiKeyAuthenticationFilter.presentedKey(request) != null)
+                    // no session, nothing a forged cross-site request could ride on: let the
+                    // request reach authentication, which answers 401
+                    .ignoringRequestMatchers(request -> request.getRequestedSessionId() == null)
                     .ignoringRequestMatchers("/api/v1/auth/login"))
         .securityContext(context -> context.securityContextRepository(contexts))
         .httpBasic(basic -> basic.disable())
@@ -114,6 +130,8 @@ class SecurityConfiguration {
                 auth.requestMatchers(PUBLIC)
                     .permitAll()
                     .requestMatchers("/actuator/**")
+                    .hasRole("ADMIN")
+                    .requestMatchers(ADMIN_ONLY)
                     .hasRole("ADMIN")
                     .anyRequest()
                     .authenticated());
