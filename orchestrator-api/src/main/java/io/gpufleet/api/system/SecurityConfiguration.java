@@ -33,8 +33,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 @EnableMethodSecurity
 class SecurityConfiguration {
 
+  /** The console's static files are public (its login page must load); its data is not. */
   static final String[] PUBLIC = {
-    "/api/v1/health", "/actuator/health/**", "/actuator/info", "/api/v1/auth/login"
+    "/api/v1/health",
+    "/actuator/health/**",
+    "/actuator/info",
+    "/api/v1/auth/login",
+    "/",
+    "/console",
+    "/console/**",
+    "/webjars/**",
+    "/favicon.ico"
   };
 
   /** Everything about the fleet and its users; checked before a request body is even read. */
