@@ -67,6 +67,8 @@ class AuthorizationMatrixIT extends IntegrationTest {
         endpoint("GET", "/api/v1/servers/" + ID + "/system-stats", Access.ADMIN),
         endpoint("POST", "/api/v1/servers/" + ID + "/interrupt", Access.ADMIN),
         endpoint("POST", "/api/v1/servers/" + ID + "/free", Access.ADMIN),
+        endpoint("GET", "/api/v1/fleet/summary", Access.ADMIN),
+        endpoint("GET", "/api/v1/fleet/metrics", Access.ADMIN),
         endpoint("GET", "/actuator/prometheus", Access.ADMIN),
         endpoint("GET", "/v3/api-docs", Access.ANY_USER));
   }

@@ -1,6 +1,7 @@
 package io.gpufleet.scheduler.jobs;
 
 import io.gpufleet.scheduler.SchedulerSettings;
+import io.gpufleet.scheduler.accounting.BudgetGuard;
 import io.gpufleet.scheduler.health.HealthProber;
 import io.gpufleet.scheduler.servers.IdleStopper;
 import io.gpufleet.scheduler.servers.Reconciler;
@@ -109,14 +110,17 @@ class RecurringJobs {
   @DisallowConcurrentExecution
   static class IdleStopJob implements Job {
     private final IdleStopper idleStopper;
+    private final BudgetGuard budget;
 
-    IdleStopJob(IdleStopper idleStopper) {
+    IdleStopJob(IdleStopper idleStopper, BudgetGuard budget) {
       this.idleStopper = idleStopper;
+      this.budget = budget;
     }
 
     @Override
     public void execute(JobExecutionContext context) {
       idleStopper.stopIdleServers();
+      budget.enforce();
     }
   }
 }

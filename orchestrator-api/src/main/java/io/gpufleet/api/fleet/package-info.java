@@ -1,0 +1,5 @@
+/** The fleet at a glance: servers, cost, throughput, budget; and the same as Micrometer metrics. */
+@NullMarked
+package io.gpufleet.api.fleet;
+
+import org.jspecify.annotations.NullMarked;
