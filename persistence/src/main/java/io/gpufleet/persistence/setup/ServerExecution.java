@@ -7,6 +7,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -98,7 +99,8 @@ public class ServerExecution {
     this.scriptVersion = scriptVersion;
     this.kind = kind;
     this.status = ExecutionStatus.QUEUED;
-    this.createdAt = now;
+    // as stored: PostgreSQL keeps microseconds
+    this.createdAt = now.truncatedTo(ChronoUnit.MICROS);
   }
 
   public UUID getId() {

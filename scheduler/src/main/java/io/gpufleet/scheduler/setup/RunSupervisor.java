@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Looks after this replica's runs while they go: appends their buffered output to their rows (at
@@ -39,6 +42,7 @@ class RunSupervisor implements SmartLifecycle {
   private final ApplicationEventPublisher events;
   private final SetupSettings settings;
   private final Clock clock;
+  private final TransactionTemplate ownTransaction;
   private final ScheduledExecutorService ticker =
       Executors.newSingleThreadScheduledExecutor(
           task -> {
@@ -53,7 +57,10 @@ class RunSupervisor implements SmartLifecycle {
       ServerExecutionRepository executions,
       ApplicationEventPublisher events,
       SetupSettings settings,
-      Clock clock) {
+      Clock clock,
+      PlatformTransactionManager transactions) {
+    this.ownTransaction = new TransactionTemplate(transactions);
+    ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.runs = runs;
     this.executions = executions;
     this.events = events;
@@ -122,16 +129,27 @@ class RunSupervisor implements SmartLifecycle {
     synchronized (run.flushLock) {
       run.flushScheduled.set(false);
       OutputBuffer.Drained drained = run.buffer.drain();
-      if (!drained.chunk().isEmpty()) {
-        String chunk = drained.chunk();
-        executions.appendOutput(run.executionId, chunk, settings.outputCapChars());
+      if (drained.isEmpty()) {
+        return;
+      }
+      String chunk = drained.chunk();
+      StepMarkers.Step step = drained.step();
+      // one transaction, so a reader never sees a step's marker without the step
+      ownTransaction.executeWithoutResult(
+          status -> {
+            if (!chunk.isEmpty()) {
+              executions.appendOutput(run.executionId, chunk, settings.outputCapChars());
+            }
+            if (step != null) {
+              executions.recordStep(run.executionId, step.number(), step.total(), step.title());
+            }
+          });
+      if (!chunk.isEmpty()) {
         long offset = run.offset;
         run.offset += chunk.codePointCount(0, chunk.length());
         events.publishEvent(new ExecutionOutput(run.executionId, run.serverId, chunk, offset));
       }
-      StepMarkers.Step step = drained.step();
       if (step != null) {
-        executions.recordStep(run.executionId, step.number(), step.total(), step.title());
         events.publishEvent(
             new ExecutionProgress(run.executionId, step.number(), step.total(), step.title()));
       }

@@ -197,15 +197,16 @@ class RunWorker {
     if (!ended) {
       return false;
     }
-    supervisor.finished(run.executionId, run.serverId, ExecutionStatus.SUCCEEDED);
     log.info("Setup run {} ({}) succeeded", run.executionId, run.kind);
     if (run.kind == ExecutionKind.SETUP) {
+      // probed before the end is told, so that a watcher sees the server's fresh health with it
       try {
         prober.probe(run.serverId);
       } catch (RuntimeException e) {
         log.warn("Could not probe server {} after its setup: {}", run.serverId, e.getMessage());
       }
     }
+    supervisor.finished(run.executionId, run.serverId, ExecutionStatus.SUCCEEDED);
     return true;
   }
 

@@ -128,9 +128,8 @@ class SetupRunIT extends SchedulerIntegrationTest {
     assertThat(done.getFinishedAt()).isAfterOrEqualTo(done.getStartedAt());
     assertThat(done.getOutput())
         .isEqualTo("##STEP 1/2 Prepare\npreparing the machine\n##STEP 2/2 Finish\nall done\n");
-    Server after = servers.findById(server.getId()).orElseThrow();
+    Server after = awaitHealthy(server.getId());
     assertThat(after.isSetUp()).isTrue();
-    assertThat(after.getHealth()).isEqualTo(HealthState.HEALTHY);
 
     int preparedAt = done.getOutput().indexOf("preparing");
     assertThat(runs.output(started.getId(), preparedAt)).startsWith("preparing the machine\n");
@@ -143,11 +142,13 @@ class SetupRunIT extends SchedulerIntegrationTest {
         .allSatisfy(e -> assertThat(runs.output(started.getId(), e.offset())).startsWith(e.chunk()))
         .extracting(ExecutionOutput::chunk)
         .containsSubsequence("##STEP 1/2 Prepare\npreparing the machine\n");
+    ExecutionFinished finished =
+        new ExecutionFinished(started.getId(), server.getId(), ExecutionStatus.SUCCEEDED);
+    awaitUntil(() -> events.contains(finished) ? finished : null);
     assertThat(events)
         .contains(
             new ExecutionProgress(started.getId(), 1, 2, "Prepare"),
-            new ExecutionProgress(started.getId(), 2, 2, "Finish"),
-            new ExecutionFinished(started.getId(), server.getId(), ExecutionStatus.SUCCEEDED));
+            new ExecutionProgress(started.getId(), 2, 2, "Finish"));
   }
 
   @Test
@@ -163,9 +164,8 @@ class SetupRunIT extends SchedulerIntegrationTest {
     assertThat(done.getStep()).isEqualTo(6);
     assertThat(done.getStepTotal()).isEqualTo(6);
     assertThat(comfy.started).isTrue();
-    Server after = servers.findById(server.getId()).orElseThrow();
+    Server after = awaitHealthy(server.getId());
     assertThat(after.isSetUp()).isTrue();
-    assertThat(after.getHealth()).isEqualTo(HealthState.HEALTHY);
   }
 
   @Test
@@ -179,12 +179,10 @@ class SetupRunIT extends SchedulerIntegrationTest {
     assertThat(awaitEnd(reset.getId()).getStatus()).isEqualTo(ExecutionStatus.SUCCEEDED);
     ServerExecution setupAfter =
         awaitUntil(
-            () ->
-                runs.executions(server.getId()).stream()
-                    .filter(e -> e.getCreatedAt().isAfter(reset.getCreatedAt()))
-                    .filter(e -> !e.getStatus().isActive())
-                    .findFirst()
-                    .orElse(null));
+            () -> {
+              List<ServerExecution> all = runs.executions(server.getId());
+              return all.size() == 3 && !all.get(0).getStatus().isActive() ? all.get(0) : null;
+            });
     assertThat(setupAfter.getKind()).isEqualTo(ExecutionKind.SETUP);
     assertThat(setupAfter.getStatus()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(runs.executions(server.getId()))
@@ -436,6 +434,15 @@ class SetupRunIT extends SchedulerIntegrationTest {
               "127.0.0.1", "http://127.0.0.1:" + comfyPort, ssh.host(), ssh.port(), now);
           server.setSetup(scriptId, false, now);
           return servers.save(server);
+        });
+  }
+
+  /** The run's row ends before the server is probed. */
+  private Server awaitHealthy(UUID serverId) {
+    return awaitUntil(
+        () -> {
+          Server server = servers.findById(serverId).orElseThrow();
+          return server.getHealth() == HealthState.HEALTHY ? server : null;
         });
   }
 

@@ -69,10 +69,10 @@ class SetupScriptServiceIT extends SchedulerIntegrationTest {
     assertThat(created.getVersion()).isEqualTo(1);
 
     SetupScript renamed =
-        scripts.update(created.getId(), draft(created.getName() + "-x", "echo 1\n"));
+        scripts.update(created.getId(), named(created.getName() + "-x", "echo 1\n"));
     assertThat(renamed.getVersion()).isEqualTo(1);
 
-    SetupScript changed = scripts.update(created.getId(), draft(renamed.getName(), "echo 2\n"));
+    SetupScript changed = scripts.update(created.getId(), named(renamed.getName(), "echo 2\n"));
     assertThat(changed.getVersion()).isEqualTo(2);
     assertThat(scripts.get(created.getId()).getContent()).isEqualTo("echo 2\n");
   }
