@@ -235,6 +235,37 @@ class SetupRunIT extends SchedulerIntegrationTest {
                 new ServerBecameRunning(serverId, needsSetup, Instant.now(clock))));
   }
 
+  @Test
+  void cancelsOfRunsHeldByAnotherReplicaGoThroughTheirRows() {
+    Server server = runningServer(null);
+    ServerExecution queuedElsewhere =
+        executions.saveAndFlush(
+            new ServerExecution(
+                server.getId(), null, "elsewhere", 1, ExecutionKind.SETUP, clock.instant()));
+
+    assertThat(runs.cancel(queuedElsewhere.getId()).getStatus())
+        .isEqualTo(ExecutionStatus.CANCELLED);
+
+    ServerExecution runningElsewhere =
+        executions.saveAndFlush(
+            new ServerExecution(
+                server.getId(), null, "elsewhere", 1, ExecutionKind.SETUP, clock.instant()));
+    executions.markRunning(runningElsewhere.getId(), clock.instant(), ExecutionStatus.RUNNING);
+    executions.heartbeat(List.of(runningElsewhere.getId())); // alive, as its replica keeps it
+
+    ServerExecution asked = runs.cancel(runningElsewhere.getId());
+
+    assertThat(asked.getStatus()).isEqualTo(ExecutionStatus.RUNNING);
+    assertThat(asked.isCancelRequested()).isTrue();
+    executions.finish(
+        runningElsewhere.getId(),
+        ExecutionStatus.CANCELLED,
+        null,
+        null,
+        clock.instant(),
+        ExecutionStatus.ACTIVE);
+  }
+
   @Nested
   class Failures {
 
