@@ -1,0 +1,192 @@
+package io.gpufleet.scheduler.setup;
+
+import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.persistence.setup.ScriptKind;
+import io.gpufleet.persistence.setup.SetupScript;
+import io.gpufleet.persistence.setup.SetupScriptRepository;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The setup scripts admins keep, and the builtin ones the platform ships: "Install ComfyUI" and
+ * "Reset ComfyUI", added on start when missing and never overwritten once there (an admin may have
+ * edited them).
+ */
+@Service
+public class SetupScriptService implements SmartInitializingSingleton {
+
+  private static final Logger log = LoggerFactory.getLogger(SetupScriptService.class);
+
+  /** The builtin install script's key. */
+  public static final String BUILTIN_INSTALL = "install-comfyui";
+
+  /** The builtin reset script's key. */
+  public static final String BUILTIN_RESET = "reset-comfyui";
+
+  private final SetupScriptRepository scripts;
+  private final Clock clock;
+
+  SetupScriptService(SetupScriptRepository scripts, Clock clock) {
+    this.scripts = scripts;
+    this.clock = clock;
+  }
+
+  @Override
+  public void afterSingletonsInstantiated() {
+    ensureBuiltins();
+  }
+
+  /** Adds the builtin scripts that are missing; safe for replicas starting together. */
+  public void ensureBuiltins() {
+    addBuiltin(
+        BUILTIN_INSTALL,
+        "Install ComfyUI",
+        "Installs ComfyUI with a base model and runs it as a service; safe to run again.",
+        SetupScripts.INSTALL_COMFYUI,
+        ScriptKind.INSTALL);
+    addBuiltin(
+        BUILTIN_RESET,
+        "Reset ComfyUI",
+        "Stops ComfyUI and removes the installation (models are kept).",
+        SetupScripts.RESET_COMFYUI,
+        ScriptKind.RESET);
+  }
+
+  private void addBuiltin(
+      String key, String name, String description, String resource, ScriptKind kind) {
+    if (scripts.findByBuiltinKey(key).isPresent()) {
+      return;
+    }
+    int added =
+        scripts.insertBuiltinIfAbsent(
+            UUID.randomUUID(),
+            key,
+            name,
+            description,
+            SetupScripts.load(resource),
+            kind.name(),
+            now());
+    if (added == 1) {
+      log.info("Added the builtin setup script \"{}\"", name);
+    } else if (scripts.findByBuiltinKey(key).isEmpty()) {
+      log.warn("Could not add the builtin setup script \"{}\": another script has that name", name);
+    }
+  }
+
+  @Transactional(readOnly = true)
+  public List<SetupScript> list() {
+    return scripts.findAllByOrderByNameAsc();
+  }
+
+  /**
+   * @throws SetupNotFoundException if there is no such script
+   */
+  @Transactional(readOnly = true)
+  public SetupScript get(UUID id) {
+    return scripts.findById(id).orElseThrow(() -> SetupNotFoundException.script(id));
+  }
+
+  /** The builtin script of that kind. */
+  @Transactional(readOnly = true)
+  public SetupScript builtin(ScriptKind kind) {
+    String key = kind == ScriptKind.INSTALL ? BUILTIN_INSTALL : BUILTIN_RESET;
+    return scripts.findByBuiltinKey(key).orElseThrow(() -> SetupNotFoundException.builtin(key));
+  }
+
+  /** The script that sets {@code server} up: its own, or the builtin install script. */
+  @Transactional(readOnly = true)
+  public SetupScript forSetupOf(Server server) {
+    UUID id = server.getSetupScriptId();
+    return id == null ? builtin(ScriptKind.INSTALL) : get(id);
+  }
+
+  /**
+   * @throws SetupConflictException {@code SETUP_SCRIPT_NAME_TAKEN}
+   */
+  @Transactional
+  public SetupScript create(SetupScriptDraft draft) {
+    refuseTakenName(draft.name(), null);
+    SetupScript script =
+        new SetupScript(draft.name(), draft.description(), draft.content(), draft.kind(), now());
+    return saveChecked(script, draft.name());
+  }
+
+  /**
+   * Replaces the script's fields; its version goes up when the content changes. A builtin keeps its
+   * kind.
+   *
+   * @throws SetupNotFoundException if there is no such script
+   * @throws SetupConflictException {@code SETUP_SCRIPT_NAME_TAKEN}, or {@code
+   *     SETUP_SCRIPT_WRONG_KIND} when a builtin's kind would change
+   */
+  @Transactional
+  public SetupScript update(UUID id, SetupScriptDraft draft) {
+    SetupScript script = get(id);
+    if (script.isBuiltin() && script.getKind() != draft.kind()) {
+      throw new SetupConflictException(
+          SetupConflictException.SCRIPT_WRONG_KIND,
+          "The builtin script \"" + script.getName() + "\" stays " + script.getKind());
+    }
+    refuseTakenName(draft.name(), id);
+    script.edit(draft.name(), draft.description(), draft.content(), draft.kind(), now());
+    return saveChecked(script, draft.name());
+  }
+
+  /**
+   * @throws SetupNotFoundException if there is no such script
+   * @throws SetupConflictException {@code SETUP_SCRIPT_BUILTIN} or {@code SETUP_SCRIPT_IN_USE}
+   */
+  @Transactional
+  public void delete(UUID id) {
+    SetupScript script = get(id);
+    if (script.isBuiltin()) {
+      throw new SetupConflictException(
+          SetupConflictException.SCRIPT_BUILTIN,
+          "\"" + script.getName() + "\" comes with the platform and cannot be deleted");
+    }
+    if (scripts.isUsedByAServer(id)) {
+      throw new SetupConflictException(
+          SetupConflictException.SCRIPT_IN_USE,
+          "\""
+              + script.getName()
+              + "\" is the setup script of a server; choose another for it first");
+    }
+    scripts.delete(script);
+  }
+
+  private void refuseTakenName(String name, @Nullable UUID self) {
+    scripts
+        .findByNameIgnoreCase(name)
+        .filter(other -> !other.getId().equals(self))
+        .ifPresent(
+            other -> {
+              throw nameTaken(name);
+            });
+  }
+
+  private SetupScript saveChecked(SetupScript script, String name) {
+    try {
+      return scripts.saveAndFlush(script);
+    } catch (DataIntegrityViolationException e) {
+      throw nameTaken(name);
+    }
+  }
+
+  private static SetupConflictException nameTaken(String name) {
+    return new SetupConflictException(
+        SetupConflictException.SCRIPT_NAME_TAKEN, "A setup script named \"" + name + "\" exists");
+  }
+
+  private Instant now() {
+    return Instant.now(clock);
+  }
+}
