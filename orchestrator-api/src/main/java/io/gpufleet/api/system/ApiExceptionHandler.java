@@ -7,6 +7,8 @@ import io.gpufleet.scheduler.schedules.ScheduleInvalidException;
 import io.gpufleet.scheduler.schedules.UnknownServerException;
 import io.gpufleet.scheduler.servers.ServerConflictException;
 import io.gpufleet.scheduler.servers.ServerNotFoundException;
+import io.gpufleet.scheduler.setup.SetupConflictException;
+import io.gpufleet.scheduler.setup.SetupNotFoundException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import java.net.URI;
@@ -75,6 +77,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(ServerConflictException.class)
   ResponseEntity<Object> serverConflict(ServerConflictException e, HttpServletRequest request) {
+    return api(ApiException.conflict(e.code(), e.getMessage()), request);
+  }
+
+  @ExceptionHandler(SetupNotFoundException.class)
+  ResponseEntity<Object> setupNotFound(SetupNotFoundException e, HttpServletRequest request) {
+    return api(ApiException.notFound(e.code(), e.getMessage()), request);
+  }
+
+  @ExceptionHandler(SetupConflictException.class)
+  ResponseEntity<Object> setupConflict(SetupConflictException e, HttpServletRequest request) {
     return api(ApiException.conflict(e.code(), e.getMessage()), request);
   }
 

@@ -73,6 +73,59 @@ class ServerApiIT extends IntegrationTest {
   }
 
   @Test
+  void theSandboxSetsUpANewServerAndItsComfyUiAnswers() {
+    HttpResponse<String> created =
+        post(
+            "/api/v1/servers",
+            ADMIN_KEY,
+            "{\"name\":\"setup-"
+                + UUID.randomUUID().toString().substring(0, 8)
+                + "\",\"gpu\":\"RTX 4090\",\"maxPricePerHour\":2.0}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String id = json(created).path("id").asString();
+    awaitStatus(id, "RUNNING");
+
+    JsonNode run = awaitExecution(id);
+    assertThat(run.path("status").asString()).as(run.toString()).isEqualTo("SUCCEEDED");
+    assertThat(run.path("stepTotal").asInt()).isEqualTo(6);
+    assertThat(run.path("progress").asInt()).isEqualTo(100);
+    JsonNode full = json(get("/api/v1/executions/" + run.path("id").asString(), ADMIN_KEY));
+    assertThat(full.path("output").asString()).contains("##STEP 1/6").contains("##STEP 6/6");
+    JsonNode page =
+        json(get("/api/v1/executions/" + run.path("id").asString() + "/output?from=10", ADMIN_KEY));
+    assertThat(page.path("from").asLong()).isEqualTo(10);
+    assertThat(page.path("next").asLong()).isEqualTo(full.path("outputLength").asLong());
+
+    JsonNode server = json(get("/api/v1/servers/" + id, ADMIN_KEY));
+    assertThat(server.path("setUp").asBoolean()).isTrue();
+    JsonNode options = json(get("/api/v1/servers/" + id + "/options", ADMIN_KEY));
+    assertThat(options.path("checkpoints").size()).isPositive();
+    assertThat(options.path("samplers").size()).isPositive();
+    assertThat(get("/api/v1/servers/" + id + "/system-stats", ADMIN_KEY).statusCode())
+        .isEqualTo(200);
+
+    method("DELETE", "/api/v1/servers/" + id, ADMIN_KEY, null);
+    awaitStatus(id, "DESTROYED");
+  }
+
+  private JsonNode awaitExecution(String serverId) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    JsonNode latest = null;
+    do {
+      JsonNode runs = json(get("/api/v1/servers/" + serverId + "/executions", ADMIN_KEY));
+      if (runs.size() > 0) {
+        latest = runs.get(0);
+        String status = latest.path("status").asString();
+        if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
+          return latest;
+        }
+      }
+      sleep(300);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("No setup run of " + serverId + " ended: " + latest);
+  }
+
+  @Test
   void aBadScheduleIsRefusedFieldByField() {
     String id = createServer();
 
