@@ -1,14 +1,20 @@
 package io.gpufleet.api.servers;
 
+import io.gpufleet.api.servers.ServerViews.ConnectionResult;
+import io.gpufleet.api.servers.ServerViews.ConnectionTest;
 import io.gpufleet.api.servers.ServerViews.CreateServer;
 import io.gpufleet.api.servers.ServerViews.ServerView;
 import io.gpufleet.api.servers.ServerViews.UpdateServer;
+import io.gpufleet.api.system.ApiException;
 import io.gpufleet.api.system.PageRequests;
 import io.gpufleet.api.system.PageResponse;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.persistence.servers.ServerSpec;
 import io.gpufleet.persistence.servers.ServerStatus;
+import io.gpufleet.scheduler.registered.StaticProvider;
+import io.gpufleet.scheduler.secrets.SecretBox;
+import io.gpufleet.scheduler.servers.NewRegisteredServer;
 import io.gpufleet.scheduler.servers.NewServer;
 import io.gpufleet.scheduler.servers.Reconciler;
 import io.gpufleet.scheduler.servers.ServerChanges;
@@ -16,6 +22,7 @@ import io.gpufleet.scheduler.servers.ServerLifecycle;
 import io.gpufleet.scheduler.servers.ServerNotFoundException;
 import io.gpufleet.scheduler.vast.VastProvider;
 import jakarta.validation.Valid;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
@@ -47,15 +54,68 @@ class ServerController {
   private final ServerLifecycle lifecycle;
   private final ServerRepository servers;
   private final Reconciler reconciler;
+  private final ConnectionCheck connections;
+  private final SecretBox secrets;
 
-  ServerController(ServerLifecycle lifecycle, ServerRepository servers, Reconciler reconciler) {
+  ServerController(
+      ServerLifecycle lifecycle,
+      ServerRepository servers,
+      Reconciler reconciler,
+      ConnectionCheck connections,
+      SecretBox secrets) {
     this.lifecycle = lifecycle;
     this.servers = servers;
     this.reconciler = reconciler;
+    this.connections = connections;
+    this.secrets = secrets;
   }
 
   @PostMapping
   ResponseEntity<ServerView> create(@Valid @RequestBody CreateServer request) {
+    ServerView created =
+        ServerView.of(
+            StaticProvider.NAME.equals(request.provider()) || request.comfyUrl() != null
+                ? register(request)
+                : rent(request));
+    return ResponseEntity.created(URI.create("/api/v1/servers/" + created.id())).body(created);
+  }
+
+  /** A ComfyUI that exists already: checked, then registered; its token is kept encrypted. */
+  private Server register(CreateServer request) {
+    if (request.comfyUrl() == null) {
+      throw ApiException.invalidField("comfyUrl", "is required for provider 'static'");
+    }
+    if ((request.startCommand() == null) != (request.stopCommand() == null)) {
+      throw ApiException.invalidField("stopCommand", "start and stop commands come together");
+    }
+    if (request.startCommand() != null && request.ssh() == null) {
+      throw ApiException.invalidField("ssh", "is required to run start and stop commands");
+    }
+    String token = request.token() == null || request.token().isBlank() ? null : request.token();
+    connections.check(request.comfyUrl(), token);
+    return lifecycle.register(
+        new NewRegisteredServer(
+            request.name(),
+            request.provider() == null ? StaticProvider.NAME : request.provider(),
+            request.comfyUrl().replaceAll("/+$", ""),
+            token == null ? null : secrets.encrypt(token),
+            request.ssh() == null ? null : request.ssh().host(),
+            request.ssh() == null ? null : request.ssh().port() == null ? 22 : request.ssh().port(),
+            request.ssh() == null ? null : request.ssh().user(),
+            request.startCommand(),
+            request.stopCommand(),
+            request.pricePerHour() == null ? BigDecimal.ZERO : request.pricePerHour(),
+            request.idleStopMinutes()));
+  }
+
+  /** Checks a ComfyUI before it becomes a server; stores nothing. */
+  @PostMapping("/test-connection")
+  ConnectionResult testConnection(@Valid @RequestBody ConnectionTest request) {
+    String token = request.token() == null || request.token().isBlank() ? null : request.token();
+    return connections.check(request.comfyUrl(), token);
+  }
+
+  private Server rent(CreateServer request) {
     ServerSpec spec =
         new ServerSpec(
             request.gpu(),
@@ -67,18 +127,15 @@ class ServerController {
             request.maxPricePerHour(),
             request.minReliability(),
             request.image());
-    ServerView created =
-        ServerView.of(
-            lifecycle.create(
-                new NewServer(
-                    request.name(),
-                    request.provider() == null ? VastProvider.NAME : request.provider(),
-                    spec,
-                    request.offerId(),
-                    request.setupScriptId(),
-                    request.autoSetup() == null || request.autoSetup(),
-                    request.idleStopMinutes())));
-    return ResponseEntity.created(URI.create("/api/v1/servers/" + created.id())).body(created);
+    return lifecycle.create(
+        new NewServer(
+            request.name(),
+            request.provider() == null ? VastProvider.NAME : request.provider(),
+            spec,
+            request.offerId(),
+            request.setupScriptId(),
+            request.autoSetup() == null || request.autoSetup(),
+            request.idleStopMinutes()));
   }
 
   @GetMapping

@@ -3,6 +3,7 @@ package io.gpufleet.api.servers;
 import io.gpufleet.persistence.servers.HealthState;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerStatus;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -32,7 +33,11 @@ final class ServerViews {
               regexp = NAME_PATTERN,
               message = "must be 1 to 100 letters, digits, spaces or . _ -")
           String name,
-      @Nullable @Pattern(regexp = "vast", message = "must be 'vast'") String provider,
+      @Nullable
+          @Pattern(
+              regexp = "[a-z][a-z0-9-]{1,31}",
+              message = "must be a provider name such as vast")
+          String provider,
       @Nullable @Size(max = 64) String gpu,
       @Nullable @Min(1) @Max(8) Integer gpuCount,
       @Nullable @Min(1) @Max(256) Integer cpuCores,
@@ -45,7 +50,51 @@ final class ServerViews {
       @Nullable @Size(max = 255) String image,
       @Nullable UUID setupScriptId,
       @Nullable Boolean autoSetup,
-      @Nullable @Min(1) @Max(10080) Integer idleStopMinutes) {}
+      @Nullable @Min(1) @Max(10080) Integer idleStopMinutes,
+      // provider "static": a ComfyUI that exists already
+      @Nullable
+          @Size(max = 255)
+          @Pattern(regexp = "https?://.+", message = "must be an http(s) URL")
+          String comfyUrl,
+      @Nullable @Size(max = 4096) String token,
+      @Nullable @Valid SshAccess ssh,
+      @Nullable @DecimalMin("0") @DecimalMax("200") BigDecimal pricePerHour,
+      @Nullable @Size(max = 4000) String startCommand,
+      @Nullable @Size(max = 4000) String stopCommand) {
+
+    @Override
+    public String toString() {
+      return "CreateServer[" + name + ", " + provider + "]";
+    }
+  }
+
+  /** How the platform reaches a registered box over SSH (with its own key). */
+  record SshAccess(
+      @NotBlank @Size(max = 255) String host,
+      @Nullable @Min(1) @Max(65535) Integer port,
+      @Nullable @Size(max = 64) String user) {}
+
+  /** A ComfyUI to check before it becomes a server. */
+  record ConnectionTest(
+      @NotBlank
+          @Size(max = 255)
+          @Pattern(regexp = "https?://.+", message = "must be an http(s) URL")
+          String comfyUrl,
+      @Nullable @Size(max = 4096) String token) {
+
+    @Override
+    public String toString() {
+      return "ConnectionTest[" + comfyUrl + "]";
+    }
+  }
+
+  record ConnectionResult(
+      boolean reachable,
+      String comfyuiVersion,
+      @Nullable String gpu,
+      @Nullable Long vramTotalMb,
+      @Nullable Long vramFreeMb,
+      long latencyMs) {}
 
   /** Only the fields present change. */
   record UpdateServer(
@@ -75,6 +124,8 @@ final class ServerViews {
       @Nullable Long offerId,
       @Nullable String comfyUrl,
       @Nullable Ssh ssh,
+      boolean hasToken,
+      boolean canStartStop,
       Spec spec,
       HealthDetail healthDetail,
       @Nullable UUID setupScriptId,
@@ -103,6 +154,11 @@ final class ServerViews {
           s.getOfferId(),
           s.getComfyUrl(),
           s.getSshHost() == null ? null : new Ssh(s.getSshHost(), s.getSshPort(), s.getSshUser()),
+          s.getComfyTokenEncrypted() != null,
+          !"static".equals(s.getProvider())
+              || s.getSshHost() != null
+                  && s.getStartCommand() != null
+                  && s.getStopCommand() != null,
           new Spec(
               s.getSpec().gpu(),
               s.getSpec().gpuCount(),

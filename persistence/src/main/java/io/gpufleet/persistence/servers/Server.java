@@ -78,6 +78,13 @@ public class Server {
   @Column(name = "ssh_user", length = 64)
   private @Nullable String sshUser;
 
+  /** For a registered server: shell commands run over SSH to start and stop its ComfyUI box. */
+  @Column(name = "start_command")
+  private @Nullable String startCommand;
+
+  @Column(name = "stop_command")
+  private @Nullable String stopCommand;
+
   @Column(name = "setup_script_id")
   private @Nullable UUID setupScriptId;
 
@@ -302,6 +309,11 @@ public class Server {
     this.comfyTokenEncrypted = encrypted;
   }
 
+  public void setPowerCommands(@Nullable String start, @Nullable String stop) {
+    this.startCommand = start;
+    this.stopCommand = stop;
+  }
+
   public void setSshUser(@Nullable String user) {
     this.sshUser = user;
   }
@@ -382,6 +394,14 @@ public class Server {
 
   public @Nullable String getSshUser() {
     return sshUser;
+  }
+
+  public @Nullable String getStartCommand() {
+    return startCommand;
+  }
+
+  public @Nullable String getStopCommand() {
+    return stopCommand;
   }
 
   public @Nullable UUID getSetupScriptId() {

@@ -48,22 +48,26 @@ public class ComfyClients {
     return forUrl(url, token);
   }
 
-  /** A client of any ComfyUI, for checking a URL before it becomes a server. */
+  /** The client of a ComfyUI known by URL, kept for later calls. */
   public ComfyClient forUrl(String url, @Nullable String token) {
-    return clients.computeIfAbsent(
-        new Key(url, token),
-        key -> {
-          ComfyClient.Builder builder =
-              ComfyClient.builder()
-                  .baseUrl(key.url())
-                  .httpClient(http)
-                  .reconnect(
-                      new ReconnectPolicy(8, Duration.ofMillis(500), Duration.ofSeconds(15)));
-          if (key.token() != null) {
-            builder.bearerToken(key.token());
-          }
-          return builder.build();
-        });
+    return clients.computeIfAbsent(new Key(url, token), key -> build(key.url(), key.token()));
+  }
+
+  /** A client for one check of a URL that is not a server (yet); not kept. */
+  public ComfyClient oneOff(String url, @Nullable String token) {
+    return build(url, token);
+  }
+
+  private ComfyClient build(String url, @Nullable String token) {
+    ComfyClient.Builder builder =
+        ComfyClient.builder()
+            .baseUrl(url)
+            .httpClient(http)
+            .reconnect(new ReconnectPolicy(8, Duration.ofMillis(500), Duration.ofSeconds(15)));
+    if (token != null) {
+      builder.bearerToken(token);
+    }
+    return builder.build();
   }
 
   /** Decrypts a stored ComfyUI token; absent when no server has one. */

@@ -13,8 +13,8 @@ public interface ServerProvider {
   /** The name stored with each server, e.g. {@code vast} or {@code static}. */
   String name();
 
-  /** Which of start, stop and rent this provider can do. */
-  Capabilities capabilities();
+  /** Which of start, stop and rent this provider can do for this server. */
+  Capabilities capabilities(Server server);
 
   /**
    * Rents (or attaches) a machine for the server's spec, or its chosen offer. Never retried blindly

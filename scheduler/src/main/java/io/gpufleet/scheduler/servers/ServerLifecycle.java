@@ -3,6 +3,7 @@ package io.gpufleet.scheduler.servers;
 import io.gpufleet.persistence.servers.DesiredState;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerRepository;
+import io.gpufleet.persistence.servers.ServerSpec;
 import io.gpufleet.persistence.servers.ServerStatus;
 import io.gpufleet.scheduler.SchedulerSettings;
 import io.gpufleet.scheduler.providers.ServerProvider;
@@ -59,13 +60,13 @@ public class ServerLifecycle {
                 () ->
                     new ServerConflictException(
                         "PROVIDER_UNKNOWN", "There is no provider '" + request.provider() + "'"));
-    if (!provider.capabilities().rents()) {
-      throw new ServerConflictException(
-          "PROVIDER_UNKNOWN", "Provider '" + provider.name() + "' does not rent servers");
-    }
     requireFreeName(request.name());
     Instant now = Instant.now(clock);
     Server server = new Server(request.name(), provider.name(), request.spec(), now);
+    if (!provider.capabilities(server).rents()) {
+      throw new ServerConflictException(
+          "PROVIDER_UNKNOWN", "Provider '" + provider.name() + "' does not rent servers");
+    }
     if (request.offerId() != null) {
       server.chooseOffer(request.offerId(), now);
     }
@@ -163,7 +164,7 @@ public class ServerLifecycle {
               + server.getStatus());
     }
     ServerProvider provider = providers.of(server);
-    if (!provider.capabilities().rents()) {
+    if (!provider.capabilities(server).rents()) {
       throw new ServerConflictException(
           "PROVIDER_UNSUPPORTED", "Provider '" + provider.name() + "' cannot rent a new machine");
     }
@@ -176,6 +177,41 @@ public class ServerLifecycle {
     transitions.move(server, ServerStatus.PROVISIONING, null);
     events.publishEvent(new ServerCommanded(id));
     return server;
+  }
+
+  /**
+   * Registers a server that exists already (a ComfyUI reachable by URL); the reconciler brings it
+   * to RUNNING. It needs no setup: its ComfyUI runs.
+   */
+  @Transactional
+  public Server register(NewRegisteredServer request) {
+    ServerProvider provider =
+        providers
+            .find(request.provider())
+            .orElseThrow(
+                () ->
+                    new ServerConflictException(
+                        "PROVIDER_UNKNOWN", "There is no provider '" + request.provider() + "'"));
+    requireFreeName(request.name());
+    Instant now = Instant.now(clock);
+    Server server =
+        new Server(
+            request.name(),
+            provider.name(),
+            new ServerSpec(null, 1, null, null, 0, null, null, null, null),
+            now);
+    server.recordEndpoints(null, request.comfyUrl(), request.sshHost(), request.sshPort(), now);
+    server.setSshUser(request.sshUser());
+    server.setComfyTokenEncrypted(request.encryptedToken());
+    server.setPowerCommands(request.startCommand(), request.stopCommand());
+    server.setPricePerHour(request.pricePerHour(), now);
+    server.setSetup(null, false, now);
+    server.markSetUp(true, now);
+    server.setIdleStopMinutes(request.idleStopMinutes(), now);
+    server.setActionDeadline(now.plus(settings.provisionTimeout()));
+    Server saved = servers.saveAndFlush(server);
+    events.publishEvent(new ServerCommanded(saved.getId()));
+    return saved;
   }
 
   /** Changes an admin's settings of a server; its machine is not touched. */
@@ -218,7 +254,7 @@ public class ServerLifecycle {
   }
 
   private static void requireStartStop(ServerProvider provider, Server server) {
-    if (!provider.capabilities().startsAndStops()) {
+    if (!provider.capabilities(server).startsAndStops()) {
       throw new ServerConflictException(
           "PROVIDER_UNSUPPORTED",
           "Server "

@@ -2,6 +2,7 @@ package io.gpufleet.scheduler.setup;
 
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerRepository;
+import io.gpufleet.scheduler.providers.ServerProviders;
 import io.gpufleet.scheduler.servers.ServerEvents.ServerBecameRunning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +22,12 @@ class ServerSetupTrigger {
 
   private final ServerRepository servers;
   private final SetupRunService runs;
+  private final ServerProviders providers;
 
-  ServerSetupTrigger(ServerRepository servers, SetupRunService runs) {
+  ServerSetupTrigger(ServerRepository servers, SetupRunService runs, ServerProviders providers) {
     this.servers = servers;
     this.runs = runs;
+    this.providers = providers;
   }
 
   @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
@@ -32,6 +35,9 @@ class ServerSetupTrigger {
     Server server = servers.findById(event.serverId()).orElse(null);
     if (server == null || !(event.needsSetup() || server.isSetUp())) {
       return;
+    }
+    if (!providers.of(server).capabilities(server).rents()) {
+      return; // a registered box is the admin's: its ComfyUI runs, nothing of ours is installed
     }
     if (runs.hasActiveRun(server.getId())) {
       return;

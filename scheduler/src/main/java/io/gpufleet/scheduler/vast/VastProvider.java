@@ -45,7 +45,7 @@ public final class VastProvider implements ServerProvider {
   }
 
   @Override
-  public Capabilities capabilities() {
+  public Capabilities capabilities(Server server) {
     return new Capabilities(true, true);
   }
 

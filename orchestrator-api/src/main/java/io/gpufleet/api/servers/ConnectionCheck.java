@@ -1,0 +1,61 @@
+package io.gpufleet.api.servers;
+
+import io.gpufleet.api.servers.ServerViews.ConnectionResult;
+import io.gpufleet.api.system.ApiException;
+import io.gpufleet.comfy.ComfyException;
+import io.gpufleet.comfy.SystemStats;
+import io.gpufleet.scheduler.comfy.ComfyClients;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * Is there a ComfyUI at this URL that lets us in? Answers with its version, GPU, VRAM and latency,
+ * or a problem that says what is wrong: nothing there, the token refused, not a ComfyUI.
+ */
+@Component
+class ConnectionCheck {
+
+  private final ComfyClients clients;
+
+  ConnectionCheck(ComfyClients clients) {
+    this.clients = clients;
+  }
+
+  ConnectionResult check(String url, @Nullable String token) {
+    long started = System.nanoTime();
+    SystemStats stats;
+    try {
+      stats = clients.oneOff(url, token).systemStats();
+    } catch (ComfyException.ApiError e) {
+      if (e.status() == 401 || e.status() == 403) {
+        throw refused(
+            "COMFY_AUTH_FAILED",
+            token == null
+                ? "The server at " + url + " wants a token (it answered " + e.status() + ")"
+                : "The server at " + url + " refused the token (it answered " + e.status() + ")");
+      }
+      throw refused(
+          "COMFY_CONNECTION_FAILED",
+          "The server at " + url + " answered " + e.status() + "; is this a ComfyUI?");
+    } catch (ComfyException.Undecodable e) {
+      throw refused(
+          "COMFY_CONNECTION_FAILED", "The server at " + url + " does not answer like a ComfyUI");
+    } catch (ComfyException e) {
+      throw refused("COMFY_CONNECTION_FAILED", "Nothing answers at " + url + ": " + e.getMessage());
+    }
+    long latencyMs = (System.nanoTime() - started) / 1_000_000;
+    SystemStats.Device gpu = stats.devices().isEmpty() ? null : stats.devices().get(0);
+    return new ConnectionResult(
+        true,
+        stats.comfyuiVersion(),
+        gpu == null ? null : gpu.name(),
+        gpu == null ? null : gpu.vramTotal() / (1024 * 1024),
+        gpu == null ? null : gpu.vramFree() / (1024 * 1024),
+        latencyMs);
+  }
+
+  private static ApiException refused(String code, String detail) {
+    return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, code, detail);
+  }
+}

@@ -1,0 +1,145 @@
+package io.gpufleet.scheduler.registered;
+
+import io.gpufleet.persistence.servers.DesiredState;
+import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.scheduler.providers.MachineState;
+import io.gpufleet.scheduler.providers.MachineState.Endpoints;
+import io.gpufleet.scheduler.providers.MachineState.Phase;
+import io.gpufleet.scheduler.providers.ProviderException;
+import io.gpufleet.scheduler.providers.ProviderException.Reason;
+import io.gpufleet.scheduler.providers.Rental;
+import io.gpufleet.scheduler.providers.ServerProvider;
+import io.gpufleet.scheduler.setup.PlatformKeyStore;
+import io.gpufleet.scheduler.setup.ScriptResult;
+import io.gpufleet.scheduler.setup.SshRunException;
+import io.gpufleet.scheduler.setup.SshScriptRunner;
+import io.gpufleet.scheduler.setup.SshTarget;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+/**
+ * A server that exists already — a box under a desk, a ComfyUI on another cloud — registered by its
+ * ComfyUI URL. Nothing is rented or destroyed; start and stop exist only where the admin gave an
+ * SSH endpoint and the commands to run there. Health probes decide whether it takes work.
+ */
+@Component
+public class StaticProvider implements ServerProvider {
+
+  public static final String NAME = "static";
+
+  private final SshScriptRunner ssh;
+  private final PlatformKeyStore keys;
+
+  StaticProvider(SshScriptRunner ssh, PlatformKeyStore keys) {
+    this.ssh = ssh;
+    this.keys = keys;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Capabilities capabilities(Server server) {
+    return new Capabilities(false, canPower(server));
+  }
+
+  /** There is nothing to rent: the machine is the URL the admin gave. */
+  @Override
+  public Rental provision(Server server) {
+    return new Rental("static:" + server.getId(), 0L, server.getPricePerHour(), null);
+  }
+
+  @Override
+  public void start(Server server) {
+    run(server, server.getStartCommand(), "start");
+  }
+
+  @Override
+  public void stop(Server server) {
+    run(server, server.getStopCommand(), "stop");
+  }
+
+  /** Forgetting it is all: the box is the admin's. */
+  @Override
+  public void destroy(Server server) {}
+
+  /**
+   * As asked: the platform cannot see a registered box's power state, only whether its ComfyUI
+   * answers — which the health probes tell.
+   */
+  @Override
+  public MachineState describe(Server server) {
+    if (server.getDesiredState() == DesiredState.STOPPED) {
+      return MachineState.of(Phase.STOPPED, "Stopped by its stop command");
+    }
+    return new MachineState(
+        Phase.RUNNING,
+        null,
+        new Endpoints(null, server.getComfyUrl(), server.getSshHost(), server.getSshPort()));
+  }
+
+  private static boolean canPower(Server server) {
+    return server.getSshHost() != null
+        && server.getStartCommand() != null
+        && server.getStopCommand() != null;
+  }
+
+  private void run(Server server, @Nullable String command, String what) {
+    if (!canPower(server) || command == null) {
+      throw new ProviderException(
+          Reason.UNSUPPORTED,
+          "Server "
+              + server.getName()
+              + " is registered by URL without an SSH endpoint and start/stop commands; the"
+              + " platform cannot "
+              + what
+              + " it",
+          false);
+    }
+    Deque<String> tail = new ArrayDeque<>();
+    SshTarget target =
+        new SshTarget(
+            server.getSshHost(),
+            server.getSshPort() == null ? 22 : server.getSshPort(),
+            server.getSshUser() == null ? "root" : server.getSshUser(),
+            keys.keyPair());
+    try {
+      ScriptResult result =
+          ssh.run(
+              target,
+              command,
+              (stream, line) -> {
+                tail.addLast(line);
+                if (tail.size() > 5) {
+                  tail.removeFirst();
+                }
+              });
+      if (!result.succeeded()) {
+        throw new ProviderException(
+            Reason.API_ERROR,
+            "The "
+                + what
+                + " command of "
+                + server.getName()
+                + " failed ("
+                + result
+                + "): "
+                + String.join(" | ", tail),
+            false);
+      }
+    } catch (SshRunException e) {
+      throw new ProviderException(
+          Reason.UNREACHABLE,
+          "Could not run the " + what + " command of " + server.getName() + ": " + e.getMessage(),
+          e.retryable(),
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProviderException(Reason.UNREACHABLE, "Interrupted", true, e);
+    }
+  }
+}
