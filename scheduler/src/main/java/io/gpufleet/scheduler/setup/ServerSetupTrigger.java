@@ -36,7 +36,12 @@ class ServerSetupTrigger {
     if (server == null || !(event.needsSetup() || server.isSetUp())) {
       return;
     }
-    if (!providers.of(server).capabilities(server).rents()) {
+    boolean registered =
+        providers
+            .find(server.getProvider())
+            .map(p -> !p.capabilities(server).rents())
+            .orElse(false);
+    if (registered) {
       return; // a registered box is the admin's: its ComfyUI runs, nothing of ours is installed
     }
     if (runs.hasActiveRun(server.getId())) {
