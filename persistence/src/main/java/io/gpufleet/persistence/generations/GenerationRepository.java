@@ -63,15 +63,15 @@ public interface GenerationRepository
           + " and g.serverId is not null group by g.serverId")
   List<Object[]> runningPerServer();
 
-  /** Mean seconds of recent successful runs, for estimates; null with no history. */
+  /** Mean seconds of the last 50 successful runs, for estimates; 10 with no history. */
   @Query(
       value =
           """
-          SELECT avg(extract(epoch FROM (finished_at - started_at))) FROM (
+          SELECT coalesce(avg(extract(epoch FROM (finished_at - started_at))), 10.0) FROM (
             SELECT finished_at, started_at FROM generations
             WHERE status = 'COMPLETED' AND started_at IS NOT NULL
             ORDER BY finished_at DESC LIMIT 50) recent
           """,
       nativeQuery = true)
-  Double meanRunSeconds();
+  double meanRunSeconds();
 }
