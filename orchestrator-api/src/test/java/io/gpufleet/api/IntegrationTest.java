@@ -60,6 +60,17 @@ public abstract class IntegrationTest {
     }
   }
 
+  protected <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    try {
+      return HTTP.send(request, handler);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   protected HttpResponse<String> get(String path, String apiKey) {
     return send(request(path).header("Authorization", "Bearer " + apiKey).GET().build());
   }

@@ -1,0 +1,121 @@
+package io.gpufleet.api.generations;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.gpufleet.persistence.generations.Generation;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Requests and responses of the generations API. */
+final class GenerationViews {
+
+  static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private GenerationViews() {}
+
+  /** {@code POST /generations}: inputs keyed node/field or by shortcut, both also accepted flat. */
+  record CreateGeneration(
+      @Nullable UUID workflowId,
+      @Nullable Map<String, JsonNode> inputs,
+      @Nullable String prompt,
+      @Nullable String negativePrompt,
+      @Nullable JsonNode width,
+      @Nullable JsonNode height,
+      @Nullable JsonNode steps,
+      @Nullable JsonNode cfg,
+      @Nullable JsonNode seed,
+      @Nullable String sampler,
+      @Nullable String scheduler,
+      @Nullable String checkpoint,
+      @Nullable JsonNode loras,
+      @Nullable UUID sessionId,
+      @Nullable Integer priority,
+      @Nullable UUID serverId,
+      @Nullable String webhookUrl) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record GenerationView(
+      UUID id,
+      String status,
+      @Nullable UUID workflowId,
+      @Nullable UUID sessionId,
+      int priority,
+      @Nullable UUID serverId,
+      @Nullable UUID pinnedServerId,
+      @Nullable Long seed,
+      int attempts,
+      int maxAttempts,
+      int progress,
+      @Nullable NodeView currentNode,
+      int executedNodes,
+      int totalNodes,
+      @Nullable Integer step,
+      @Nullable Integer maxSteps,
+      @Nullable Long queuePosition,
+      @Nullable Long etaSeconds,
+      Instant createdAt,
+      @Nullable Instant startedAt,
+      @Nullable Instant finishedAt,
+      List<OutputView> outputs,
+      @Nullable ErrorView error,
+      Map<String, String> links) {}
+
+  record NodeView(String id, @Nullable String type, @Nullable String title) {}
+
+  record OutputView(int index, String url, String contentType) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record ErrorView(
+      @Nullable String nodeId, @Nullable String nodeType, String type, String message) {}
+
+  static GenerationView of(Generation g, @Nullable Long queuePosition, @Nullable Long etaSeconds) {
+    String base = "/api/v1/generations/" + g.getId();
+    Generation.Progress p = g.getProgress();
+    Generation.Failure f = g.getFailure();
+    boolean failed = g.getStatus().name().equals("FAILED");
+    return new GenerationView(
+        g.getId(),
+        g.getStatus().name(),
+        g.getWorkflowId(),
+        g.getSessionId(),
+        g.getPriority(),
+        g.getServerId(),
+        g.getPinnedServerId(),
+        g.getSeed(),
+        g.getAttempts(),
+        g.getMaxAttempts(),
+        p.percent(),
+        p.nodeId() == null ? null : new NodeView(p.nodeId(), p.nodeType(), p.nodeTitle()),
+        p.executedNodes(),
+        p.totalNodes(),
+        p.step(),
+        p.maxSteps(),
+        queuePosition,
+        etaSeconds,
+        g.getCreatedAt(),
+        g.getStartedAt(),
+        g.getFinishedAt(),
+        outputs(g).stream()
+            .map(o -> new OutputView(o.index(), base + "/outputs/" + o.index(), o.contentType()))
+            .toList(),
+        failed && f != null ? new ErrorView(f.nodeId(), f.nodeType(), f.type(), f.message()) : null,
+        Map.of(
+            "self", base,
+            "workflow", base + "/workflow",
+            "events", base + "/events",
+            "cancel", base + "/cancel",
+            "regenerate", base + "/regenerate"));
+  }
+
+  static List<StoredOutput> outputs(Generation g) {
+    String json = g.getOutputs();
+    return json == null
+        ? List.of()
+        : JSON.readValue(json, new TypeReference<List<StoredOutput>>() {});
+  }
+}

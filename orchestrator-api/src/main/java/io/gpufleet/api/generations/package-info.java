@@ -1,0 +1,5 @@
+/** Generations: submission, the queue, dispatch to ComfyUI, progress, outcomes and results. */
+@NullMarked
+package io.gpufleet.api.generations;
+
+import org.jspecify.annotations.NullMarked;

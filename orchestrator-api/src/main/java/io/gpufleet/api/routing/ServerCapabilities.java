@@ -1,0 +1,113 @@
+package io.gpufleet.api.routing;
+
+import io.gpufleet.api.workflows.WorkflowCatalog;
+import io.gpufleet.comfy.ComfyClient;
+import io.gpufleet.comfy.ComfyException;
+import io.gpufleet.comfy.workflow.NodeDefinitions;
+import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.persistence.servers.ServerRepository;
+import io.gpufleet.persistence.servers.ServerStatus;
+import io.gpufleet.scheduler.comfy.ComfyClients;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * What each server's ComfyUI can run: node classes (object_info) and model files (/models/…), read
+ * over HTTP, cached per server for a while and refreshed on demand.
+ */
+@Component
+public class ServerCapabilities implements WorkflowCatalog.NodeDefinitionSource {
+
+  private static final Logger log = LoggerFactory.getLogger(ServerCapabilities.class);
+  private static final Duration RETRY_UNKNOWN = Duration.ofSeconds(3);
+
+  private final ComfyClients clients;
+  private final ServerRepository servers;
+  private final Duration ttl;
+  private final Clock clock;
+  private final Map<UUID, Entry> cache = new ConcurrentHashMap<>();
+
+  ServerCapabilities(
+      ComfyClients clients, ServerRepository servers, RoutingProperties settings, Clock clock) {
+    this.clients = clients;
+    this.servers = servers;
+    this.ttl = settings.capabilitiesTtl();
+    this.clock = clock;
+  }
+
+  /** A server's node classes and models; {@code definitions} null when it could not be read. */
+  public record Capabilities(
+      @Nullable NodeDefinitions definitions, Map<String, Set<String>> models) {
+    public @Nullable Set<String> nodeClasses() {
+      return definitions == null ? null : definitions.classTypes();
+    }
+  }
+
+  private record Entry(Capabilities capabilities, Instant expires, String url) {}
+
+  public Capabilities of(Server server) {
+    String url = server.getComfyUrl();
+    if (url == null) {
+      return new Capabilities(null, Map.of());
+    }
+    Instant now = clock.instant();
+    Entry entry = cache.get(server.getId());
+    if (entry != null && entry.expires().isAfter(now) && entry.url().equals(url)) {
+      return entry.capabilities();
+    }
+    Capabilities fresh = read(clients.forServer(server), server.getName());
+    cache.put(
+        server.getId(),
+        new Entry(fresh, now.plus(fresh.definitions() == null ? RETRY_UNKNOWN : ttl), url));
+    return fresh;
+  }
+
+  /** Forget what is known of a server (a model was added, a run was refused for a model). */
+  public void forget(UUID serverId) {
+    cache.remove(serverId);
+  }
+
+  @Override
+  public Optional<NodeDefinitions> any() {
+    for (Server server : servers.findByStatusIn(List.of(ServerStatus.RUNNING))) {
+      if (server.getComfyUrl() != null) {
+        NodeDefinitions defs = of(server).definitions();
+        if (defs != null) {
+          return Optional.of(defs);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Capabilities read(ComfyClient client, String name) {
+    try {
+      NodeDefinitions defs = client.objectInfo();
+      Map<String, Set<String>> models = new HashMap<>();
+      for (String folder : client.modelFolders()) {
+        try {
+          models.put(folder, Set.copyOf(new HashSet<>(client.models(folder))));
+        } catch (ComfyException.ApiError e) {
+          // a folder listed but not served: nothing in it counts
+        }
+      }
+      return new Capabilities(defs, Map.copyOf(models));
+    } catch (ComfyException e) {
+      log.info("Could not read what server {} can run: {}", name, e.getMessage());
+      return new Capabilities(null, Map.of());
+    }
+  }
+}

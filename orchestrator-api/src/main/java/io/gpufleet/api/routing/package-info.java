@@ -1,0 +1,5 @@
+/** Routing: which server runs a generation (a pure policy) and what each server can run. */
+@NullMarked
+package io.gpufleet.api.routing;
+
+import org.jspecify.annotations.NullMarked;

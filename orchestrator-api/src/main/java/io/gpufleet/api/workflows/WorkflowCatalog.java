@@ -1,0 +1,209 @@
+package io.gpufleet.api.workflows;
+
+import io.gpufleet.api.system.ApiException;
+import io.gpufleet.api.system.ErrorCodes;
+import io.gpufleet.comfy.workflow.NodeDefinitions;
+import io.gpufleet.comfy.workflow.UiWorkflowConverter;
+import io.gpufleet.comfy.workflow.Workflow;
+import io.gpufleet.comfy.workflow.WorkflowException;
+import io.gpufleet.persistence.workflows.StoredWorkflow;
+import io.gpufleet.persistence.workflows.StoredWorkflowRepository;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Stores and reads workflows; imports convert UI-format graphs with a server's object_info. */
+@Service
+public class WorkflowCatalog {
+
+  static final String WORKFLOW_NOT_FOUND = "WORKFLOW_NOT_FOUND";
+  static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final StoredWorkflowRepository workflows;
+  private final NodeDefinitionSource definitions;
+  private final Clock clock;
+
+  WorkflowCatalog(
+      StoredWorkflowRepository workflows, NodeDefinitionSource definitions, Clock clock) {
+    this.workflows = workflows;
+    this.definitions = definitions;
+    this.clock = clock;
+  }
+
+  /** What an import or a replacement carries. */
+  public record Draft(
+      String name,
+      @Nullable String description,
+      JsonNode workflow,
+      @Nullable List<InputDefinition> inputs,
+      boolean makeDefault) {}
+
+  @Transactional
+  public WorkflowModel create(Draft draft) {
+    if (workflows.findByNameIgnoreCase(draft.name()).isPresent()) {
+      throw ApiException.conflict(
+          "WORKFLOW_NAME_TAKEN", "A workflow named '" + draft.name() + "' exists");
+    }
+    StoredWorkflow stored =
+        new StoredWorkflow(draft.name(), draft.description(), content(draft), clock.instant());
+    if (draft.makeDefault() || workflows.findDefault().isEmpty()) {
+      makeDefault(stored);
+    }
+    return read(workflows.save(stored));
+  }
+
+  @Transactional
+  public WorkflowModel replace(UUID id, Draft draft) {
+    StoredWorkflow stored = find(id);
+    workflows
+        .findByNameIgnoreCase(draft.name())
+        .filter(other -> !other.getId().equals(id))
+        .ifPresent(
+            other -> {
+              throw ApiException.conflict(
+                  "WORKFLOW_NAME_TAKEN", "A workflow named '" + draft.name() + "' exists");
+            });
+    stored.rename(draft.name(), draft.description(), clock.instant());
+    stored.replace(content(draft), clock.instant());
+    if (draft.makeDefault()) {
+      makeDefault(stored);
+    }
+    return read(stored);
+  }
+
+  @Transactional
+  public void delete(UUID id) {
+    workflows.delete(find(id));
+  }
+
+  @Transactional(readOnly = true)
+  public WorkflowModel get(UUID id) {
+    return read(find(id));
+  }
+
+  @Transactional(readOnly = true)
+  public List<WorkflowModel> all() {
+    return workflows.findAll().stream()
+        .map(this::read)
+        .sorted((a, b) -> a.createdAt().compareTo(b.createdAt()))
+        .toList();
+  }
+
+  /** The workflow used when a generation names none. */
+  @Transactional(readOnly = true)
+  public WorkflowModel defaultWorkflow() {
+    return workflows
+        .findDefault()
+        .map(this::read)
+        .orElseThrow(
+            () ->
+                ApiException.notFound(
+                    WORKFLOW_NOT_FOUND, "No default workflow is set; name a workflowId"));
+  }
+
+  @Transactional(readOnly = true)
+  public boolean exists(String name) {
+    return workflows.findByNameIgnoreCase(name).isPresent();
+  }
+
+  private void makeDefault(StoredWorkflow stored) {
+    workflows
+        .findDefault()
+        .filter(current -> !current.getId().equals(stored.getId()))
+        .ifPresent(
+            current -> {
+              current.markDefault(false, clock.instant());
+              workflows.saveAndFlush(current);
+            });
+    stored.markDefault(true, clock.instant());
+  }
+
+  private StoredWorkflow find(UUID id) {
+    return workflows
+        .findById(id)
+        .orElseThrow(() -> ApiException.notFound(WORKFLOW_NOT_FOUND, "No workflow " + id));
+  }
+
+  private StoredWorkflow.Content content(Draft draft) {
+    Workflow graph = graph(draft.workflow());
+    Map<String, List<String>> shortcuts = WorkflowImport.shortcuts(graph);
+    List<InputDefinition> inputs;
+    try {
+      if (draft.inputs() == null) {
+        inputs = WorkflowImport.defaultInputs(graph, shortcuts);
+      } else {
+        inputs = new ArrayList<>();
+        for (InputDefinition given : draft.inputs()) {
+          inputs.add(WorkflowImport.describe(graph, given.key(), null, null, given));
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalidField("inputs", e.getMessage());
+    }
+    return new StoredWorkflow.Content(
+        graph.toJsonString(),
+        JSON.writeValueAsString(inputs),
+        JSON.writeValueAsString(shortcuts),
+        JSON.writeValueAsString(WorkflowImport.nodeClasses(graph)),
+        JSON.writeValueAsString(WorkflowImport.models(graph)));
+  }
+
+  private Workflow graph(JsonNode json) {
+    try {
+      if (json.has("nodes") && json.has("links")) {
+        NodeDefinitions defs =
+            definitions
+                .any()
+                .orElseThrow(
+                    () ->
+                        new ApiException(
+                            org.springframework.http.HttpStatus.BAD_REQUEST,
+                            ErrorCodes.WORKFLOW_INVALID,
+                            "A UI-format workflow is converted with a running server's"
+                                + " object_info, and no server is running; import the API format"));
+        return UiWorkflowConverter.convert(json, defs);
+      }
+      Workflow graph = Workflow.fromJson(json);
+      if (graph.nodeCount() == 0) {
+        throw new WorkflowException("the workflow has no nodes");
+      }
+      return graph;
+    } catch (WorkflowException e) {
+      throw ApiException.badRequest(ErrorCodes.WORKFLOW_INVALID, e.getMessage());
+    }
+  }
+
+  WorkflowModel read(StoredWorkflow stored) {
+    StoredWorkflow.Content c = stored.content();
+    try {
+      return new WorkflowModel(
+          stored.getId(),
+          stored.getName(),
+          stored.getDescription(),
+          Workflow.parse(c.graph()),
+          JSON.readValue(c.inputs(), new TypeReference<List<InputDefinition>>() {}),
+          JSON.readValue(c.shortcuts(), new TypeReference<Map<String, List<String>>>() {}),
+          JSON.readValue(c.nodeClasses(), new TypeReference<List<String>>() {}),
+          JSON.readValue(c.models(), new TypeReference<List<WorkflowModel.ModelNeed>>() {}),
+          stored.isDefault(),
+          stored.getCreatedAt(),
+          stored.getUpdatedAt());
+    } catch (JacksonException e) {
+      throw new IllegalStateException("workflow " + stored.getId() + " is stored damaged", e);
+    }
+  }
+
+  /** Where the node definitions for a UI import come from (a running server's object_info). */
+  public interface NodeDefinitionSource {
+    java.util.Optional<NodeDefinitions> any();
+  }
+}

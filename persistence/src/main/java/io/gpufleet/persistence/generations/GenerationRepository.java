@@ -1,0 +1,77 @@
+package io.gpufleet.persistence.generations;
+
+import jakarta.persistence.LockModeType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
+import org.springframework.data.jpa.repository.Lock;
+import org.springframework.data.jpa.repository.Query;
+
+public interface GenerationRepository
+    extends JpaRepository<Generation, UUID>, JpaSpecificationExecutor<Generation> {
+
+  /** Locks the row for one state change; events of one prompt never interleave. */
+  @Lock(LockModeType.PESSIMISTIC_WRITE)
+  @Query("select g from Generation g where g.id = ?1")
+  Optional<Generation> lockById(UUID id);
+
+  /**
+   * Claims up to {@code limit} queued generations, locked, skipping rows another replica holds:
+   * priority first, then the users with the fewest running (fair share), then FIFO. Users at their
+   * running cap are passed over.
+   */
+  @Query(
+      value =
+          """
+          SELECT g.id FROM generations g
+          WHERE g.status = 'QUEUED'
+            AND (SELECT count(*) FROM generations r
+                 WHERE r.user_id = g.user_id AND r.status = 'RUNNING') < :runningCap
+          ORDER BY g.priority DESC,
+                   (SELECT count(*) FROM generations r
+                    WHERE r.user_id = g.user_id AND r.status = 'RUNNING'),
+                   g.created_at, g.id
+          LIMIT :limit
+          FOR UPDATE OF g SKIP LOCKED
+          """,
+      nativeQuery = true)
+  List<UUID> claimQueued(int runningCap, int limit);
+
+  Optional<Generation> findByPromptId(UUID promptId);
+
+  List<Generation> findByStatus(GenerationStatus status);
+
+  List<Generation> findByStatusAndDispatchedBy(GenerationStatus status, String replica);
+
+  long countByStatus(GenerationStatus status);
+
+  long countByServerIdAndStatus(UUID serverId, GenerationStatus status);
+
+  long countByUserIdAndStatus(UUID userId, GenerationStatus status);
+
+  @Query(
+      "select count(g) from Generation g where g.status = 'QUEUED'"
+          + " and (g.priority > ?1 or (g.priority = ?1 and g.createdAt < ?2))")
+  long countQueuedAhead(int priority, Instant createdAt);
+
+  /** Running generations per server, for routing: [serverId, count]. */
+  @Query(
+      "select g.serverId, count(g) from Generation g where g.status = 'RUNNING'"
+          + " and g.serverId is not null group by g.serverId")
+  List<Object[]> runningPerServer();
+
+  /** Mean seconds of the last 50 successful runs, for estimates; 10 with no history. */
+  @Query(
+      value =
+          """
+          SELECT coalesce(avg(extract(epoch FROM (finished_at - started_at))), 10.0) FROM (
+            SELECT finished_at, started_at FROM generations
+            WHERE status = 'COMPLETED' AND started_at IS NOT NULL
+            ORDER BY finished_at DESC LIMIT 50) recent
+          """,
+      nativeQuery = true)
+  double meanRunSeconds();
+}
