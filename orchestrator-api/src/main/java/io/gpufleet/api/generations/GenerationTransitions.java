@@ -3,8 +3,11 @@ package io.gpufleet.api.generations;
 import io.gpufleet.persistence.generations.Generation;
 import io.gpufleet.persistence.generations.GenerationRepository;
 import io.gpufleet.persistence.generations.GenerationStatus;
+import io.gpufleet.scheduler.accounting.FleetSpend;
 import io.gpufleet.scheduler.servers.ServerLifecycle;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -24,10 +27,13 @@ class GenerationTransitions {
 
   private final GenerationRepository generations;
   private final ServerLifecycle lifecycle;
+  private final FleetSpend spend;
   private final Clock clock;
 
-  GenerationTransitions(GenerationRepository generations, ServerLifecycle lifecycle, Clock clock) {
+  GenerationTransitions(
+      GenerationRepository generations, ServerLifecycle lifecycle, FleetSpend spend, Clock clock) {
     this.generations = generations;
+    this.spend = spend;
     this.lifecycle = lifecycle;
     this.clock = clock;
   }
@@ -51,7 +57,11 @@ class GenerationTransitions {
   @Transactional
   public boolean complete(UUID id, UUID prompt, String outputs) {
     Optional<Generation> g = current(id, prompt);
-    g.ifPresent(gen -> gen.complete(outputs, clock.instant()));
+    g.ifPresent(
+        gen -> {
+          gen.complete(outputs, clock.instant());
+          recordCost(gen);
+        });
     return g.isPresent();
   }
 
@@ -80,9 +90,22 @@ class GenerationTransitions {
               } else {
                 log.info("Generation {} failed: {}", id, failure.message());
                 g.fail(failure, clock.instant());
+                recordCost(g);
               }
               return g.getStatus();
             });
+  }
+
+  /** Its GPU seconds (start to end of the run) at its server's rate then. */
+  private void recordCost(Generation g) {
+    Instant started = g.getStartedAt();
+    Instant finished = g.getFinishedAt();
+    UUID server = g.getServerId();
+    if (started == null || finished == null || server == null) {
+      return;
+    }
+    double seconds = Math.max(0, Duration.between(started, finished).toMillis() / 1000.0);
+    g.recordCost(seconds, spend.costOf(server, seconds, started));
   }
 
   /** Best effort, outside any generation transaction: a busy server row must not undo a run. */

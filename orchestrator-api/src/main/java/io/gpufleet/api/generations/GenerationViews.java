@@ -2,6 +2,7 @@ package io.gpufleet.api.generations;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.gpufleet.persistence.generations.Generation;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,8 @@ final class GenerationViews {
       Instant createdAt,
       @Nullable Instant startedAt,
       @Nullable Instant finishedAt,
+      @Nullable Double gpuSeconds,
+      @Nullable BigDecimal cost,
       List<OutputView> outputs,
       @Nullable ErrorView error,
       Map<String, String> links) {}
@@ -100,6 +103,8 @@ final class GenerationViews {
         g.getCreatedAt(),
         g.getStartedAt(),
         g.getFinishedAt(),
+        g.getGpuSeconds(),
+        g.getCost(),
         outputs(g).stream()
             .map(o -> new OutputView(o.index(), base + "/outputs/" + o.index(), o.contentType()))
             .toList(),

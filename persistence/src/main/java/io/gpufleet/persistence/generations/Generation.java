@@ -6,6 +6,7 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -121,6 +122,14 @@ public class Generation {
   @Column(name = "started_at")
   private @Nullable Instant startedAt;
 
+  /** Seconds its server spent on it (the run, from start to end). */
+  @Column(name = "gpu_seconds")
+  private @Nullable Double gpuSeconds;
+
+  /** Its share of the server's time at the server's $/h. */
+  @Column(name = "cost")
+  private @Nullable BigDecimal cost;
+
   @Column(name = "finished_at")
   private @Nullable Instant finishedAt;
 
@@ -222,6 +231,19 @@ public class Generation {
     errorMessage = null;
     finishedAt = now;
     updatedAt = now;
+  }
+
+  public void recordCost(double seconds, BigDecimal amount) {
+    this.gpuSeconds = seconds;
+    this.cost = amount;
+  }
+
+  public @Nullable Double getGpuSeconds() {
+    return gpuSeconds;
+  }
+
+  public @Nullable BigDecimal getCost() {
+    return cost;
   }
 
   public void fail(Failure failure, Instant now) {
