@@ -1,0 +1,56 @@
+package io.gpufleet.api.console;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pictures of the main pages for the README. They go to target/ unless {@code
+ * -Dconsole.screenshots=<dir>} names another folder (docs/images to refresh the README's).
+ */
+class ScreenshotsIT extends ConsoleTestBase {
+
+  @Test
+  void theMainPagesArePhotographed() throws IOException {
+    Path dir =
+        Paths.get(System.getProperty("console.screenshots", "target/console-screenshots"))
+            .toAbsolutePath();
+    Files.createDirectories(dir);
+    String id = createServer(uniqueName("gpu"));
+    awaitStatus(id, "RUNNING");
+    newUser("USER");
+    logIn();
+
+    assertThat(page.locator("[data-stat=running] .value")).not().containsText("0 ");
+    page.waitForTimeout(500); // the bar chart draws without animation, but after the numbers
+    shoot(dir, "dashboard.png");
+
+    navLink("Servers").click();
+    assertThat(page.locator("#servers-table")).containsText("Running");
+    shoot(dir, "servers.png");
+
+    page.navigate("/console/index.html#/servers/" + id);
+    assertThat(page.locator("[data-field=status]")).hasText("Running");
+    assertThat(page.locator("#stats")).not().containsText("Loading");
+    shoot(dir, "server.png");
+
+    navLink("Users").click();
+    assertThat(page.locator("#user-list")).containsText(ADMIN_USER);
+    shoot(dir, "users.png");
+
+    for (String name : new String[] {"dashboard", "servers", "server", "users"}) {
+      byte[] png = Files.readAllBytes(dir.resolve(name + ".png"));
+      assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+    }
+  }
+
+  private void shoot(Path dir, String name) {
+    page.screenshot(new Page.ScreenshotOptions().setPath(dir.resolve(name)).setFullPage(true));
+  }
+}
