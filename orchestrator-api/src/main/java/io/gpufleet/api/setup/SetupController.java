@@ -13,7 +13,6 @@ import io.gpufleet.scheduler.setup.SetupScriptService;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.time.Instant;
@@ -60,7 +59,7 @@ class SetupController {
 
   @PostMapping("/setup-scripts")
   ResponseEntity<ScriptView> create(@Valid @RequestBody ScriptRequest request) {
-    ScriptView created = ScriptView.of(scripts.create(request.draft()));
+    ScriptView created = ScriptView.of(scripts.create(request.draft(ScriptKind.INSTALL)));
     return ResponseEntity.created(URI.create("/api/v1/setup-scripts/" + created.id()))
         .body(created);
   }
@@ -72,7 +71,7 @@ class SetupController {
 
   @PutMapping("/setup-scripts/{id}")
   ScriptView update(@PathVariable UUID id, @Valid @RequestBody ScriptRequest request) {
-    return ScriptView.of(scripts.update(id, request.draft()));
+    return ScriptView.of(scripts.update(id, request.draft(scripts.get(id).getKind())));
   }
 
   @DeleteMapping("/setup-scripts/{id}")
@@ -123,11 +122,12 @@ class SetupController {
       @NotBlank @Size(max = 100) String name,
       @Nullable @Size(max = 1000) String description,
       @NotBlank @Size(max = 200_000) String content,
-      @NotNull ScriptKind kind) {
+      @Nullable ScriptKind kind) {
 
-    SetupScriptDraft draft() {
+    /** {@code kind} defaults to what the script was, or INSTALL for a new one. */
+    SetupScriptDraft draft(ScriptKind otherwise) {
       try {
-        return new SetupScriptDraft(name, description, content, kind);
+        return new SetupScriptDraft(name, description, content, kind == null ? otherwise : kind);
       } catch (IllegalArgumentException e) {
         throw ApiException.badRequest("SETUP_SCRIPT_INVALID", e.getMessage());
       }

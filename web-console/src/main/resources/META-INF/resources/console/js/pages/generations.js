@@ -36,7 +36,7 @@ export function render(el) {
     if (missing) return;
     const v = formValues($('#filters', el));
     try {
-      const answer = await get('/generations' + query({ status: v.status, workflow: v.workflow, server: v.server,
+      const answer = await get('/generations' + query({ status: v.status, workflowId: v.workflow, serverId: v.server,
         from: v.from ? new Date(v.from).toISOString() : '', to: v.to ? new Date(v.to + 'T23:59:59').toISOString() : '', size: 50 }));
       const list = items(answer);
       mount($('#history', el), list.length ? table(list, false) : html`<p class="empty">No generations match.</p>`);

@@ -16,7 +16,7 @@ export async function render(el, [id]) {
           ${list.map(i => { const key = i.key || `${i.node}/${i.field}`; return html`<tr>
             <td><input type="checkbox" name="${key}" aria-label="Use ${key}" ${i.designated !== false ? 'checked' : ''}></td>
             <td class="mono">${key}</td><td>${i.nodeTitle || i.classType || i.nodeType || ''}</td><td>${i.type || ''}</td>
-            <td class="mono">${i.default ?? i.value ?? ''}</td></tr>`; })}</tbody></table>`
+            <td class="mono">${i.defaultValue ?? i.default ?? ''}</td></tr>`; })}</tbody></table>`
           : html`<p class="empty">This workflow has no inputs to choose.</p>`}
         <div class="form-actions"><button class="btn" type="submit">Save inputs</button></div>
       </form></section>
@@ -25,7 +25,12 @@ export async function render(el, [id]) {
   $('#inputs-form', el).addEventListener('submit', async (event) => {
     event.preventDefault();
     const chosen = $$('input[type=checkbox]', event.target).filter(c => c.checked).map(c => c.name);
-    try { await put(`/workflows/${id}`, { name: wf.name, inputs: chosen }); flash('Inputs saved.'); }
+    const kept = list.filter(i => chosen.includes(i.key || `${i.node}/${i.field}`));
+    try {
+      await put(`/workflows/${id}`, { name: wf.name, description: wf.description ?? null,
+        workflow: wf.workflow, inputs: kept, isDefault: !!wf.isDefault });
+      flash('Inputs saved.');
+    }
     catch (e) { mount($('#inputs-error', el), errorBox(e)); }
   });
   $('#analyze', el).addEventListener('click', async () => {
