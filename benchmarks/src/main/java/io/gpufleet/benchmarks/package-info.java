@@ -1,0 +1,5 @@
+/** JMH micro benchmarks and a load driver for a running platform. */
+@NullMarked
+package io.gpufleet.benchmarks;
+
+import org.jspecify.annotations.NullMarked;
