@@ -93,7 +93,14 @@ class RateLimitIT extends IntegrationTest {
   }
 
   private static ConfigurableApplicationContext secondReplica() {
-    List<String> args = new ArrayList<>(List.of("--server.port=0"));
+    // Quartz keeps its data sources in a JVM-wide registry by scheduler name: this second context
+    // must not replace (and, closing, break) the first one's
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--server.port=0",
+                "--spring.quartz.scheduler-name=second-replica",
+                "--spring.quartz.properties.org.quartz.scheduler.instanceName=second-replica"));
     TestDatabase.shared().springProperties().forEach((k, v) -> args.add("--" + k + "=" + v));
     return new SpringApplicationBuilder(GpuFleetApplication.class).run(args.toArray(String[]::new));
   }

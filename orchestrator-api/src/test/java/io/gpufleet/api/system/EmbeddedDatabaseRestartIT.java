@@ -46,7 +46,11 @@ class EmbeddedDatabaseRestartIT {
             "--server.port=0",
             "--gpufleet.data-dir=" + dataDir,
             "--gpufleet.admin.user=first",
-            "--gpufleet.admin.password=" + adminPassword);
+            "--gpufleet.admin.password=" + adminPassword,
+            // Quartz keeps its data sources in a JVM-wide registry by scheduler name: a context of
+            // its own must not replace (and, closing, break) the shared test context's
+            "--spring.quartz.scheduler-name=restart-test",
+            "--spring.quartz.properties.org.quartz.scheduler.instanceName=restart-test");
   }
 
   private static UserAccount admin(ConfigurableApplicationContext context) {

@@ -2,6 +2,7 @@ package io.gpufleet.scheduler.providers;
 
 import io.gpufleet.persistence.servers.Server;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where servers come from. The lifecycle talks only to this, so a new cloud needs a new
@@ -32,6 +33,15 @@ public interface ServerProvider {
 
   /** What the machine is doing now, as the provider reports it. */
   MachineState describe(Server server);
+
+  /**
+   * The machines of many servers in one call, by instance id, for the reconciler's tick — one list
+   * instead of one call per server keeps polling inside the provider's rate limits. A machine
+   * absent from the answer is unknown (not gone): it is then described alone.
+   */
+  default Map<String, MachineState> describeAll(List<Server> servers) {
+    return Map.of();
+  }
 
   /** Called once the machine runs: install the platform's public key for setup runs. */
   default void authorize(Server server, String openSshPublicKey) {}

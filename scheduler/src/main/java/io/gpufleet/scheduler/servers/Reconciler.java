@@ -13,8 +13,10 @@ import io.gpufleet.scheduler.providers.ServerProvider;
 import io.gpufleet.scheduler.providers.ServerProviders;
 import io.gpufleet.scheduler.servers.ServerEvents.ServerBecameRunning;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -69,9 +71,23 @@ public class Reconciler {
 
   /** Every live server once, then the orphan report. One server's trouble never stops the rest. */
   public void reconcileAll() {
-    for (Server server : servers.findByStatusNotOrderByCreatedAt(ServerStatus.DESTROYED)) {
+    List<Server> live = servers.findByStatusNotOrderByCreatedAt(ServerStatus.DESTROYED);
+    Map<String, MachineState> known = new HashMap<>();
+    for (ServerProvider provider : providers.all()) {
+      List<Server> theirs =
+          live.stream().filter(s -> s.getProvider().equals(provider.name())).toList();
+      if (theirs.isEmpty()) {
+        continue;
+      }
       try {
-        reconcile(server.getId());
+        known.putAll(provider.describeAll(theirs));
+      } catch (ProviderException e) {
+        log.info("Could not list {} machines: {}", provider.name(), e.getMessage());
+      }
+    }
+    for (Server server : live) {
+      try {
+        reconcile(server.getId(), known);
       } catch (RuntimeException e) {
         log.warn("Could not reconcile server {}: {}", server.getName(), e.getMessage());
       }
@@ -81,13 +97,18 @@ public class Reconciler {
 
   /** Moves one server as far towards its intent as it can go now. */
   public ServerStatus reconcile(UUID id) {
+    return reconcile(id, Map.of());
+  }
+
+  /** As {@link #reconcile(UUID)}, with machine states already read in one batch. */
+  ServerStatus reconcile(UUID id, Map<String, MachineState> known) {
     return Objects.requireNonNull(
         transaction.execute(
             status -> {
               Server server =
                   servers.lockById(id).orElseThrow(() -> new ServerNotFoundException(id));
               try {
-                converge(server);
+                converge(server, known);
               } catch (ProviderException e) {
                 if (e.retryable()) {
                   log.info("Server {}: {} (will retry)", server.getName(), e.getMessage());
@@ -104,13 +125,13 @@ public class Reconciler {
     return List.copyOf(orphans);
   }
 
-  private void converge(Server server) {
+  private void converge(Server server, Map<String, MachineState> known) {
     switch (server.getStatus()) {
       case PROVISIONING -> provision(server);
-      case LOADING, STARTING -> awaitRunning(server);
-      case RUNNING -> watchRunning(server);
-      case STOPPING -> awaitStopped(server);
-      case STOPPED -> watchStopped(server);
+      case LOADING, STARTING -> awaitRunning(server, known);
+      case RUNNING -> watchRunning(server, known);
+      case STOPPING -> awaitStopped(server, known);
+      case STOPPED -> watchStopped(server, known);
       case DESTROYING -> destroy(server);
       case ERROR, DESTROYED -> {
         // an admin decides: re-provision or destroy
@@ -141,8 +162,15 @@ public class Reconciler {
     }
   }
 
-  private void awaitRunning(Server server) {
-    MachineState machine = providers.of(server).describe(server);
+  /** From the batch when the machine is in it, else from the provider now. */
+  private MachineState describe(Server server, Map<String, MachineState> known) {
+    MachineState batched =
+        server.getInstanceId() == null ? null : known.get(server.getInstanceId());
+    return batched != null ? batched : providers.of(server).describe(server);
+  }
+
+  private void awaitRunning(Server server, Map<String, MachineState> known) {
+    MachineState machine = describe(server, known);
     switch (machine.phase()) {
       case RUNNING -> becameRunning(server, machine);
       case GONE -> replaceVanished(server, machine.message());
@@ -191,7 +219,7 @@ public class Reconciler {
     }
   }
 
-  private void watchRunning(Server server) {
+  private void watchRunning(Server server, Map<String, MachineState> known) {
     if (server.isDraining()) {
       DrainProbe probe = drainProbe.getIfAvailable(() -> DrainProbe.NONE);
       Instant deadline = server.getDrainDeadline();
@@ -200,7 +228,12 @@ public class Reconciler {
         return;
       }
     }
-    MachineState machine = providers.of(server).describe(server);
+    MachineState machine = describe(server, known);
+    if (machine.phase() != MachineState.Phase.RUNNING
+        && known.containsKey(server.getInstanceId())) {
+      // the batch was read before this server's lock: confirm before acting on a change
+      machine = providers.of(server).describe(server);
+    }
     switch (machine.phase()) {
       case RUNNING -> recordEndpoints(server, machine.endpoints());
       case GONE -> replaceVanished(server, machine.message());
@@ -221,8 +254,8 @@ public class Reconciler {
     }
   }
 
-  private void awaitStopped(Server server) {
-    MachineState machine = providers.of(server).describe(server);
+  private void awaitStopped(Server server, Map<String, MachineState> known) {
+    MachineState machine = describe(server, known);
     switch (machine.phase()) {
       case STOPPED -> {
         server.clearEndpoints(now());
@@ -251,8 +284,8 @@ public class Reconciler {
     }
   }
 
-  private void watchStopped(Server server) {
-    MachineState machine = providers.of(server).describe(server);
+  private void watchStopped(Server server, Map<String, MachineState> known) {
+    MachineState machine = describe(server, known);
     if (machine.phase() == MachineState.Phase.GONE) {
       server.forgetRental(now());
       transitions.move(

@@ -16,7 +16,9 @@ import io.gpufleet.vast.RentRequest;
 import io.gpufleet.vast.VastClient;
 import io.gpufleet.vast.VastException;
 import java.math.BigDecimal;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
@@ -177,6 +179,16 @@ public final class VastProvider implements ServerProvider {
       return MachineState.of(Phase.GONE, "Vast.ai no longer knows instance " + id);
     }
     return describe(found.get());
+  }
+
+  /** Every instance of the account in one v1 list (paged), instead of a show per server. */
+  @Override
+  public Map<String, MachineState> describeAll(List<Server> servers) {
+    Map<String, MachineState> states = new HashMap<>();
+    for (Instance instance : call("list instances", vast::listInstances)) {
+      states.put(Long.toString(instance.id()), describe(instance));
+    }
+    return states;
   }
 
   static MachineState describe(Instance instance) {
