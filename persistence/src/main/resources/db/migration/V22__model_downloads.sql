@@ -10,7 +10,7 @@ CREATE TABLE model_downloads (
     address          VARCHAR(64),
     folder           VARCHAR(64)  NOT NULL,
     filename         VARCHAR(255) NOT NULL,
-    sha256           CHAR(64),
+    sha256           VARCHAR(64),
     status           VARCHAR(16)  NOT NULL,
     bytes            BIGINT       NOT NULL DEFAULT 0,
     total_bytes      BIGINT,
