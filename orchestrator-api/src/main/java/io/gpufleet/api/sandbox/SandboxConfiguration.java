@@ -1,13 +1,19 @@
 package io.gpufleet.api.sandbox;
 
+import io.gpufleet.scheduler.models.HostResolver;
+import io.gpufleet.scheduler.models.UrlProbe;
 import io.gpufleet.simulator.sandbox.SandboxConfig;
+import io.gpufleet.simulator.sandbox.SandboxDownloads;
 import io.gpufleet.simulator.sandbox.SandboxFleet;
 import io.gpufleet.vast.VastClient;
+import java.net.InetAddress;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
 /**
  * With no Vast.ai API key, the platform runs against a simulated fleet in this process: the Vast.ai
@@ -39,5 +45,22 @@ class SandboxConfiguration {
   @Bean
   VastClient sandboxVastClient(SandboxFleet fleet) {
     return VastClient.builder().apiKey(fleet.vastApiKey()).baseUrl(fleet.vastBaseUrl()).build();
+  }
+
+  /**
+   * No DNS in the sandbox: a model host that passed the allow list resolves to a public
+   * documentation address (the policy still checks it, and every IP literal is refused as ever).
+   */
+  @Bean
+  @Primary
+  HostResolver sandboxHostResolver() {
+    return host -> List.of(InetAddress.getByName(SandboxDownloads.ADDRESS));
+  }
+
+  /** No internet in the sandbox: every model URL answers 200 with the sandbox's file size. */
+  @Bean
+  @Primary
+  UrlProbe sandboxUrlProbe() {
+    return (url, addresses) -> new UrlProbe.Hop(200, null, SandboxDownloads.SIZE_BYTES, null);
   }
 }

@@ -2,6 +2,8 @@ package io.gpufleet.api.system;
 
 import io.gpufleet.api.system.ApiException.FieldProblem;
 import io.gpufleet.comfy.ComfyException;
+import io.gpufleet.scheduler.models.ModelDownloadException;
+import io.gpufleet.scheduler.models.ModelUrlRefusedException;
 import io.gpufleet.scheduler.providers.ProviderException;
 import io.gpufleet.scheduler.schedules.ScheduleInvalidException;
 import io.gpufleet.scheduler.schedules.UnknownServerException;
@@ -88,6 +90,37 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler(SetupConflictException.class)
   ResponseEntity<Object> setupConflict(SetupConflictException e, HttpServletRequest request) {
     return api(ApiException.conflict(e.code(), e.getMessage()), request);
+  }
+
+  /** A model URL (or one of its redirects) the platform will not fetch. */
+  @ExceptionHandler(ModelUrlRefusedException.class)
+  ResponseEntity<Object> modelUrlRefused(ModelUrlRefusedException e, HttpServletRequest request) {
+    return api(
+        ApiException.badRequest(
+                ErrorCodes.MODEL_URL_REFUSED, "The model URL is refused: " + e.getMessage())
+            .with("reason", e.getMessage())
+            .with("url", e.url()),
+        request);
+  }
+
+  @ExceptionHandler(ModelDownloadException.class)
+  ResponseEntity<Object> modelDownload(ModelDownloadException e, HttpServletRequest request) {
+    ApiException problem =
+        switch (e.kind()) {
+          case CONCURRENT_LIMIT ->
+              new ApiException(
+                  HttpStatus.TOO_MANY_REQUESTS, ErrorCodes.DOWNLOAD_LIMIT_REACHED, e.getMessage());
+          case DAILY_BUDGET ->
+              new ApiException(
+                  HttpStatus.TOO_MANY_REQUESTS,
+                  ErrorCodes.DOWNLOAD_BUDGET_EXCEEDED,
+                  e.getMessage());
+          case SERVER_NOT_RUNNING ->
+              ApiException.conflict(ErrorCodes.SERVER_NOT_RUNNING, e.getMessage());
+          case NOT_FOUND -> ApiException.notFound(ErrorCodes.DOWNLOAD_NOT_FOUND, e.getMessage());
+          case INVALID -> ApiException.invalidField(e.field(), e.getMessage());
+        };
+    return api(problem, request);
   }
 
   @ExceptionHandler(ScheduleInvalidException.class)

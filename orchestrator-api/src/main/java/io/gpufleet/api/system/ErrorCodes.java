@@ -29,6 +29,10 @@ public final class ErrorCodes {
   public static final String GENERATION_FAILED = "GENERATION_FAILED";
   public static final String MODEL_NOT_FOUND = "MODEL_NOT_FOUND";
   public static final String INSUFFICIENT_RESOURCES = "INSUFFICIENT_RESOURCES";
+  public static final String MODEL_URL_REFUSED = "MODEL_URL_REFUSED";
+  public static final String DOWNLOAD_LIMIT_REACHED = "DOWNLOAD_LIMIT_REACHED";
+  public static final String DOWNLOAD_BUDGET_EXCEEDED = "DOWNLOAD_BUDGET_EXCEEDED";
+  public static final String DOWNLOAD_NOT_FOUND = "DOWNLOAD_NOT_FOUND";
 
   private ErrorCodes() {}
 }

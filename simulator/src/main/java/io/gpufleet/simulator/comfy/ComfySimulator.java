@@ -137,6 +137,14 @@ public final class ComfySimulator implements AutoCloseable {
     models.add(folder, name, sizeBytes);
   }
 
+  /**
+   * Also lists the files found in {@code modelsDir/<folder>/}, read at every request, as ComfyUI
+   * scans its models directory: a file downloaded there shows up at once.
+   */
+  public void watchModelsDir(Path modelsDir) {
+    models.watch(modelsDir);
+  }
+
   public boolean removeModel(String folder, String name) {
     return models.remove(folder, name);
   }

@@ -1,11 +1,16 @@
 package io.gpufleet.simulator.comfy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /** The model files per folder; mutable at runtime, like files landing in models/. */
 final class ModelRegistry {
@@ -35,6 +40,8 @@ final class ModelRegistry {
   private final Map<String, ConcurrentSkipListMap<String, Long>> byFolder =
       new ConcurrentHashMap<>();
 
+  private volatile @Nullable Path watched;
+
   ModelRegistry(Map<String, List<ComfySimulatorConfig.ModelFile>> initial) {
     FOLDERS.forEach(f -> byFolder.put(f, new ConcurrentSkipListMap<>()));
     initial.forEach((folder, files) -> files.forEach(f -> add(folder, f.name(), f.sizeBytes())));
@@ -42,6 +49,10 @@ final class ModelRegistry {
 
   void add(String folder, String name, long sizeBytes) {
     byFolder.computeIfAbsent(folder, f -> new ConcurrentSkipListMap<>()).put(name, sizeBytes);
+  }
+
+  void watch(Path modelsDir) {
+    this.watched = modelsDir;
   }
 
   boolean remove(String folder, String name) {
@@ -69,6 +80,30 @@ final class ModelRegistry {
   /** Sorted names, as ComfyUI lists them. */
   List<String> files(String folder) {
     Map<String, Long> files = byFolder.get(folder);
-    return files == null ? List.of() : new ArrayList<>(new TreeMap<>(files).keySet());
+    if (files == null) {
+      return List.of();
+    }
+    TreeMap<String, Long> all = new TreeMap<>(files);
+    Path dir = watched;
+    if (dir != null && !folder.contains("/") && !folder.contains("..")) {
+      onDisk(dir.resolve(folder)).forEach(name -> all.putIfAbsent(name, 0L));
+    }
+    return new ArrayList<>(all.keySet());
+  }
+
+  /** Regular files, without partial downloads and hidden files (ComfyUI skips those too). */
+  private static List<String> onDisk(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries
+          .filter(Files::isRegularFile)
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith(".") && !n.endsWith(".part"))
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    }
   }
 }

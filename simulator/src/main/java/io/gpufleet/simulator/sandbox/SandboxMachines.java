@@ -146,6 +146,11 @@ final class SandboxMachines implements InstanceHosts {
               .withGpu(config.gpuName(), config.gpuMemoryMib() * 1024L * 1024L)
               .withStepsPerSecond(config.stepsPerSecond());
       comfy = ComfySimulator.start(comfyConfig);
+      SshSimulator endpoint = ssh;
+      if (endpoint != null) {
+        // files downloaded into the container's models/ are ComfyUI's models
+        comfy.watchModelsDir(endpoint.comfyDir().resolve("models"));
+      }
       log.info("Sandbox instance {}: ComfyUI is up on port {}", instanceId, port);
     }
 
