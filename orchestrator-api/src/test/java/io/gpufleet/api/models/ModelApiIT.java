@@ -92,6 +92,45 @@ class ModelApiIT extends IntegrationTest {
   }
 
   @Test
+  void routingAvoidsServersWithoutTheModelAndUsesOneOnceItsDownloadCompletes() {
+    String name = "route-" + UUID.randomUUID().toString().substring(0, 8) + ".safetensors";
+    TestUser user = newUser("USER");
+    String request = "{\"prompt\":\"a red fox\",\"steps\":4,\"checkpoint\":\"" + name + "\"}";
+
+    HttpResponse<String> before = post("/api/v1/generations", user.key(), request);
+    assertThat(before.statusCode()).as(before.body()).isEqualTo(400);
+    assertThat(before.body()).contains(name);
+
+    HttpResponse<String> download =
+        post(
+            "/api/v1/servers/" + serverId + "/models/downloads",
+            ADMIN_KEY,
+            "{\"url\":\"" + HF + name + "\",\"folder\":\"checkpoints\"}");
+    assertThat(download.statusCode()).as(download.body()).isEqualTo(202);
+    assertThat(
+            awaitEnd(json(download).path("id").asString(), new ArrayList<>())
+                .path("status")
+                .asString())
+        .isEqualTo("COMPLETED");
+
+    HttpResponse<String> after = post("/api/v1/generations", user.key(), request);
+    assertThat(after.statusCode()).as(after.body()).isEqualTo(202);
+    String generation = json(after).path("id").asString();
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    JsonNode g;
+    do {
+      g = json(get("/api/v1/generations/" + generation, user.key()));
+      if (g.path("status").asString().equals("COMPLETED")
+          || g.path("status").asString().equals("FAILED")) {
+        break;
+      }
+      sleep(250);
+    } while (System.nanoTime() < deadline);
+    assertThat(g.path("status").asString()).as(g.toString()).isEqualTo("COMPLETED");
+    assertThat(g.path("serverId").asString()).isEqualTo(serverId);
+  }
+
+  @Test
   void aWrongChecksumFailsTheDownload() {
     String name = "bad-" + UUID.randomUUID().toString().substring(0, 8) + ".safetensors";
     HttpResponse<String> started =

@@ -196,13 +196,22 @@ class DownloadWorker {
       long bytes = reported.bytes;
       downloads.progress(
           downloadId, DownloadStatus.VERIFYING, bytes, bytes, null, 0L, DownloadStatus.ACTIVE);
+      // the inventory (and with it routing) knows the model before anyone is told it is there
+      try {
+        inventory.refresh(row.getServerId());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        log.info(
+            "Could not refresh the models of server {}: {}", row.getServerId(), e.getMessage());
+        inventory.refreshLater(row.getServerId());
+      }
       if (end(row, DownloadStatus.COMPLETED, null)) {
         log.info(
             "Model {}/{} downloaded onto server {}",
             row.getFolder(),
             row.getFilename(),
             row.getServerId());
-        inventory.refreshLater(row.getServerId());
       }
       return;
     }
