@@ -140,6 +140,11 @@ abstract class ConsoleTestBase extends IntegrationTest {
 
   /** Creates a server through the API (sandbox), without automatic setup. */
   protected String createServer(String name) {
+    return createServer(name, false);
+  }
+
+  /** Creates a server through the API (sandbox); with setup, its ComfyUI comes up. */
+  protected String createServer(String name, boolean autoSetup) {
     rented.add(name);
     HttpResponse<String> created =
         post(
@@ -147,7 +152,9 @@ abstract class ConsoleTestBase extends IntegrationTest {
             ADMIN_KEY,
             "{\"name\":\""
                 + name
-                + "\",\"gpu\":\"RTX 4090\",\"maxPricePerHour\":2.0,\"autoSetup\":false}");
+                + "\",\"gpu\":\"RTX 4090\",\"maxPricePerHour\":2.0,\"autoSetup\":"
+                + autoSetup
+                + "}");
     if (created.statusCode() != 201) {
       throw new IllegalStateException("Could not create a server: " + created.body());
     }
@@ -156,6 +163,20 @@ abstract class ConsoleTestBase extends IntegrationTest {
 
   protected String serverStatus(String id) {
     return json(get("/api/v1/servers/" + id, ADMIN_KEY)).path("status").asString();
+  }
+
+  /** Polls the API until the server is set up and its ComfyUI answers probes. */
+  protected void awaitHealthy(String id) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    JsonNode server;
+    do {
+      server = json(get("/api/v1/servers/" + id, ADMIN_KEY));
+      if (server.path("setUp").asBoolean() && "HEALTHY".equals(server.path("health").asString())) {
+        return;
+      }
+      page.waitForTimeout(300);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("Server " + id + " was not set up and healthy: " + server);
   }
 
   /** Polls the API until the server is in the status (the sandbox rents in a second or two). */

@@ -22,8 +22,9 @@ class ScreenshotsIT extends ConsoleTestBase {
         Paths.get(System.getProperty("console.screenshots", "target/console-screenshots"))
             .toAbsolutePath();
     Files.createDirectories(dir);
-    String id = createServer(uniqueName("gpu"));
+    String id = createServer(uniqueName("gpu"), true);
     awaitStatus(id, "RUNNING");
+    awaitHealthy(id);
     newUser("USER");
     logIn();
 
