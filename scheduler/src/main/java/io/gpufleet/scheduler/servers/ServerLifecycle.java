@@ -53,13 +53,7 @@ public class ServerLifecycle {
   /** Records a new server in PROVISIONING; the reconciler rents its machine. */
   @Transactional
   public Server create(NewServer request) {
-    ServerProvider provider =
-        providers
-            .find(request.provider())
-            .orElseThrow(
-                () ->
-                    new ServerConflictException(
-                        "PROVIDER_UNKNOWN", "There is no provider '" + request.provider() + "'"));
+    ServerProvider provider = provider(request.provider());
     requireFreeName(request.name());
     Instant now = Instant.now(clock);
     Server server = new Server(request.name(), provider.name(), request.spec(), now);
@@ -185,13 +179,7 @@ public class ServerLifecycle {
    */
   @Transactional
   public Server register(NewRegisteredServer request) {
-    ServerProvider provider =
-        providers
-            .find(request.provider())
-            .orElseThrow(
-                () ->
-                    new ServerConflictException(
-                        "PROVIDER_UNKNOWN", "There is no provider '" + request.provider() + "'"));
+    ServerProvider provider = provider(request.provider());
     requireFreeName(request.name());
     Instant now = Instant.now(clock);
     Server server =
@@ -244,6 +232,15 @@ public class ServerLifecycle {
 
   private Server lock(UUID id) {
     return servers.lockById(id).orElseThrow(() -> new ServerNotFoundException(id));
+  }
+
+  private ServerProvider provider(String name) {
+    return providers
+        .find(name)
+        .orElseThrow(
+            () ->
+                new ServerConflictException(
+                    "PROVIDER_UNKNOWN", "There is no provider '" + name + "'"));
   }
 
   private void requireFreeName(String name) {
