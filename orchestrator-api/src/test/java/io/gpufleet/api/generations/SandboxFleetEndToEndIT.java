@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
@@ -90,6 +91,12 @@ class SandboxFleetEndToEndIT extends IntegrationTest {
     // a user cannot read another's generation
     assertThat(get("/api/v1/generations/" + submitted.get(0)[0], bob.key()).statusCode())
         .isIn(403, 404);
+  }
+
+  /** Destroyed afterwards: healthy servers left behind would take other tests' generations. */
+  @AfterEach
+  void destroyServers() {
+    vastIds.keySet().forEach(id -> method("DELETE", "/api/v1/servers/" + id, ADMIN_KEY, null));
   }
 
   // --- helpers

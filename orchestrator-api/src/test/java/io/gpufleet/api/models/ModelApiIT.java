@@ -15,20 +15,32 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /** Model downloads onto a sandbox server: progress, checksums, limits and refused URLs. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ModelApiIT extends IntegrationTest {
 
   private static final String HF = "https://huggingface.co/org/model/resolve/main/";
   private static volatile String serverId;
 
   @Autowired ModelDownloadRepository downloads;
+
+  /** Destroyed afterwards: a healthy server left behind would take other tests' generations. */
+  @AfterAll
+  void destroyServer() {
+    if (serverId != null) {
+      method("DELETE", "/api/v1/servers/" + serverId, ADMIN_KEY, null);
+      serverId = null;
+    }
+  }
 
   @BeforeEach
   void aSetUpServer() {
