@@ -12,6 +12,7 @@ import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.persistence.servers.ServerSpec;
 import io.gpufleet.persistence.servers.ServerStatus;
+import io.gpufleet.scheduler.providers.ServerProviders;
 import io.gpufleet.scheduler.registered.StaticProvider;
 import io.gpufleet.scheduler.secrets.SecretBox;
 import io.gpufleet.scheduler.servers.NewRegisteredServer;
@@ -56,24 +57,27 @@ class ServerController {
   private final Reconciler reconciler;
   private final ConnectionCheck connections;
   private final SecretBox secrets;
+  private final ServerProviders providers;
 
   ServerController(
       ServerLifecycle lifecycle,
       ServerRepository servers,
       Reconciler reconciler,
       ConnectionCheck connections,
-      SecretBox secrets) {
+      SecretBox secrets,
+      ServerProviders providers) {
     this.lifecycle = lifecycle;
     this.servers = servers;
     this.reconciler = reconciler;
     this.connections = connections;
     this.secrets = secrets;
+    this.providers = providers;
   }
 
   @PostMapping
   ResponseEntity<ServerView> create(@Valid @RequestBody CreateServer request) {
     ServerView created =
-        ServerView.of(
+        view(
             StaticProvider.NAME.equals(request.provider()) || request.comfyUrl() != null
                 ? register(request)
                 : rent(request));
@@ -151,17 +155,17 @@ class ServerController {
             : includeDestroyed
                 ? servers.findAll(request)
                 : servers.findByStatusNot(ServerStatus.DESTROYED, request);
-    return PageResponse.of(slice, ServerView::of);
+    return PageResponse.of(slice, this::view);
   }
 
   @GetMapping("/{id}")
   ServerView get(@PathVariable UUID id) {
-    return ServerView.of(servers.findById(id).orElseThrow(() -> new ServerNotFoundException(id)));
+    return view(servers.findById(id).orElseThrow(() -> new ServerNotFoundException(id)));
   }
 
   @PatchMapping("/{id}")
   ServerView update(@PathVariable UUID id, @Valid @RequestBody UpdateServer request) {
-    return ServerView.of(
+    return view(
         lifecycle.update(
             id,
             new ServerChanges(
@@ -173,23 +177,33 @@ class ServerController {
 
   @PostMapping("/{id}/start")
   ResponseEntity<ServerView> start(@PathVariable UUID id) {
-    return ResponseEntity.accepted().body(ServerView.of(lifecycle.start(id)));
+    return ResponseEntity.accepted().body(view(lifecycle.start(id)));
   }
 
   @PostMapping("/{id}/stop")
   ResponseEntity<ServerView> stop(
       @PathVariable UUID id, @RequestParam(defaultValue = "true") boolean drain) {
-    return ResponseEntity.accepted().body(ServerView.of(lifecycle.stop(id, drain)));
+    return ResponseEntity.accepted().body(view(lifecycle.stop(id, drain)));
   }
 
   @DeleteMapping("/{id}")
   ResponseEntity<ServerView> destroy(@PathVariable UUID id) {
-    return ResponseEntity.accepted().body(ServerView.of(lifecycle.destroy(id)));
+    return ResponseEntity.accepted().body(view(lifecycle.destroy(id)));
   }
 
   @PostMapping("/{id}/reprovision")
   ResponseEntity<ServerView> reprovision(@PathVariable UUID id) {
-    return ResponseEntity.accepted().body(ServerView.of(lifecycle.reprovision(id)));
+    return ResponseEntity.accepted().body(view(lifecycle.reprovision(id)));
+  }
+
+  /** A server as answered; whether it starts and stops is its provider's to say. */
+  private ServerView view(Server server) {
+    boolean canStartStop =
+        providers
+            .find(server.getProvider())
+            .map(p -> p.capabilities(server).startsAndStops())
+            .orElse(false);
+    return ServerView.of(server, canStartStop);
   }
 
   /** Instances on the account with our label that no server owns (they may be billing). */

@@ -136,7 +136,7 @@ final class ServerViews {
       Instant createdAt,
       Instant updatedAt) {
 
-    static ServerView of(Server s) {
+    static ServerView of(Server s, boolean canStartStop) {
       return new ServerView(
           s.getId(),
           s.getName(),
@@ -155,10 +155,7 @@ final class ServerViews {
           s.getComfyUrl(),
           s.getSshHost() == null ? null : new Ssh(s.getSshHost(), s.getSshPort(), s.getSshUser()),
           s.getComfyTokenEncrypted() != null,
-          !"static".equals(s.getProvider())
-              || s.getSshHost() != null
-                  && s.getStartCommand() != null
-                  && s.getStopCommand() != null,
+          canStartStop,
           new Spec(
               s.getSpec().gpu(),
               s.getSpec().gpuCount(),
