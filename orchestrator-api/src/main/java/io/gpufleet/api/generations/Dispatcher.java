@@ -5,6 +5,7 @@ import io.gpufleet.api.routing.RoutingPolicy;
 import io.gpufleet.api.routing.RoutingPolicy.Candidate;
 import io.gpufleet.api.routing.RoutingPolicy.Route;
 import io.gpufleet.api.workflows.WorkflowImport;
+import io.gpufleet.comfy.ComfyClient;
 import io.gpufleet.comfy.ComfyException;
 import io.gpufleet.comfy.NodeError;
 import io.gpufleet.comfy.workflow.Workflow;
@@ -209,8 +210,12 @@ class Dispatcher {
     transitions.activity(server.getId());
     try {
       sessions.ensure(server);
-      clients.forServer(server).submit(p.graph(), p.prompt(), replica.id());
-      transitions.submitted(p.generation(), p.prompt());
+      ComfyClient client = clients.forServer(server);
+      client.submit(p.graph(), p.prompt(), replica.id());
+      if (!transitions.submitted(p.generation(), p.prompt())) {
+        // cancelled (or taken back) between our commit and the post: nothing may run for it
+        withdraw(client, p.prompt());
+      }
     } catch (ComfyException.PromptRejected e) {
       NodeError first = e.nodeErrors().values().stream().findFirst().orElse(null);
       String message =
@@ -241,6 +246,15 @@ class Dispatcher {
               server.getId(),
               null)
           .ifPresent(s -> bus.publish(GenerationEvent.status(p.generation(), s.name())));
+    }
+  }
+
+  private static void withdraw(ComfyClient client, UUID prompt) {
+    try {
+      client.deleteFromQueue(List.of(prompt.toString()));
+      client.interrupt(prompt.toString());
+    } catch (ComfyException e) {
+      log.debug("Could not withdraw prompt {}: {}", prompt, e.toString());
     }
   }
 

@@ -6,11 +6,14 @@ import io.gpufleet.scheduler.health.HealthProber;
 import io.gpufleet.scheduler.servers.IdleStopper;
 import io.gpufleet.scheduler.servers.Reconciler;
 import java.time.Duration;
+import java.util.Set;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobKey;
+import org.quartz.JobPersistenceException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
@@ -68,15 +71,30 @@ class RecurringJobs {
                     // after downtime: one run now, not one per missed tick
                     .withMisfireHandlingInstructionNextWithRemainingCount())
             .build();
-    if (!scheduler.checkExists(jobKey)) {
-      scheduler.addJob(JobBuilder.newJob(job).withIdentity(jobKey).storeDurably().build(), false);
-    }
-    if (scheduler.checkExists(triggerKey)) {
-      scheduler.rescheduleJob(triggerKey, trigger);
-    } else {
-      scheduler.scheduleJob(trigger);
+    // one call that replaces both: replicas booting together must not race a check-then-add
+    JobDetail detail = JobBuilder.newJob(job).withIdentity(jobKey).storeDurably().build();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        scheduler.scheduleJob(detail, Set.of(trigger), true);
+        break;
+      } catch (JobPersistenceException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+        log.warn("Registering recurring job {} failed ({}); trying again", name, e.toString());
+        pause(attempt);
+      }
     }
     log.debug("Recurring job {} every {}", name, interval);
+  }
+
+  private static void pause(int attempt) throws SchedulerException {
+    try {
+      Thread.sleep(500L * attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SchedulerException("Interrupted while registering recurring jobs", e);
+    }
   }
 
   @DisallowConcurrentExecution
