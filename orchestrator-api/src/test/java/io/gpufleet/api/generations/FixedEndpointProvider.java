@@ -22,7 +22,7 @@ class FixedEndpointProvider implements ServerProvider {
   }
 
   @Override
-  public Capabilities capabilities() {
+  public Capabilities capabilities(Server server) {
     return new Capabilities(false, false);
   }
 

@@ -80,6 +80,9 @@ class AuthorizationMatrixIT extends IntegrationTest {
         endpoint("POST", "/api/v1/executions/" + ID + "/cancel", Access.ADMIN),
         endpoint("GET", "/api/v1/fleet/summary", Access.ADMIN),
         endpoint("GET", "/api/v1/fleet/metrics", Access.ADMIN),
+        endpoint("POST", "/api/v1/ws-tickets", Access.ANY_USER),
+        // no upgrade headers: 400 once the handshake knows the caller, 401 before
+        endpoint("GET", "/api/v1/ws", Access.ANY_USER),
         endpoint("GET", "/actuator/prometheus", Access.ADMIN),
         endpoint("GET", "/v3/api-docs", Access.ANY_USER));
   }
