@@ -5,6 +5,7 @@ import io.gpufleet.api.routing.RoutingPolicy;
 import io.gpufleet.api.routing.RoutingPolicy.Candidate;
 import io.gpufleet.api.routing.RoutingPolicy.Route;
 import io.gpufleet.api.workflows.WorkflowImport;
+import io.gpufleet.comfy.ComfyClient;
 import io.gpufleet.comfy.ComfyException;
 import io.gpufleet.comfy.NodeError;
 import io.gpufleet.comfy.workflow.Workflow;
@@ -49,6 +50,7 @@ class Dispatcher {
   private final FleetView fleet;
   private final ComfyClients clients;
   private final ComfySessions sessions;
+  private final UploadStore uploads;
   private final GenerationTransitions transitions;
   private final RunOutcomes outcomes;
   private final HealthProber health;
@@ -74,6 +76,7 @@ class Dispatcher {
       FleetView fleet,
       ComfyClients clients,
       ComfySessions sessions,
+      UploadStore uploads,
       GenerationTransitions transitions,
       RunOutcomes outcomes,
       HealthProber health,
@@ -88,6 +91,7 @@ class Dispatcher {
     this.fleet = fleet;
     this.clients = clients;
     this.sessions = sessions;
+    this.uploads = uploads;
     this.transitions = transitions;
     this.outcomes = outcomes;
     this.health = health;
@@ -209,7 +213,22 @@ class Dispatcher {
     transitions.activity(server.getId());
     try {
       sessions.ensure(server);
-      clients.forServer(server).submit(p.graph(), p.prompt(), replica.id());
+      ComfyClient client = clients.forServer(server);
+      Workflow graph = withUploads(client, p.graph());
+      if (graph == null) {
+        transitions
+            .failed(
+                p.generation(),
+                p.prompt(),
+                new Generation.Failure(
+                    null, null, "UploadMissing", "An input upload has expired or was deleted"),
+                false,
+                null,
+                null)
+            .ifPresent(s -> bus.publish(GenerationEvent.status(p.generation(), s.name())));
+        return;
+      }
+      client.submit(graph, p.prompt(), replica.id());
       transitions.submitted(p.generation(), p.prompt());
     } catch (ComfyException.PromptRejected e) {
       NodeError first = e.nodeErrors().values().stream().findFirst().orElse(null);
@@ -242,6 +261,33 @@ class Dispatcher {
               null)
           .ifPresent(s -> bus.publish(GenerationEvent.status(p.generation(), s.name())));
     }
+  }
+
+  /**
+   * Puts the graph's uploads on the chosen server and points their inputs at the stored names; null
+   * when one of them is gone.
+   */
+  private @org.jspecify.annotations.Nullable Workflow withUploads(
+      ComfyClient client, Workflow graph) {
+    Workflow result = graph;
+    for (java.util.Map.Entry<String, UUID> ref : UploadStore.references(graph).entrySet()) {
+      java.nio.file.Path file = uploads.path(ref.getValue());
+      var meta = uploads.find(ref.getValue());
+      if (meta.isEmpty() || !java.nio.file.Files.exists(file)) {
+        return null;
+      }
+      byte[] bytes;
+      try {
+        bytes = java.nio.file.Files.readAllBytes(file);
+      } catch (java.io.IOException e) {
+        return null;
+      }
+      String name =
+          "gpufleet-" + ref.getValue() + "." + ResultStore.extension(meta.get().contentType());
+      String stored = client.uploadImage(name, bytes, "", true).reference();
+      result = result.with(ref.getKey(), stored, null);
+    }
+    return result;
   }
 
   private void monitorGuarded() {

@@ -81,6 +81,13 @@ class AuthorizationMatrixIT extends IntegrationTest {
         endpoint("GET", "/api/v1/fleet/summary", Access.ADMIN),
         endpoint("GET", "/api/v1/fleet/metrics", Access.ADMIN),
         endpoint("POST", "/api/v1/ws-tickets", Access.ANY_USER),
+        endpoint("POST", "/api/v1/uploads", Access.ANY_USER),
+        endpoint("GET", "/api/v1/uploads/" + ID, Access.ANY_USER),
+        endpoint("GET", "/api/v1/sessions", Access.ANY_USER),
+        endpoint("POST", "/api/v1/sessions", Access.ANY_USER),
+        endpoint("GET", "/api/v1/sessions/" + ID, Access.ANY_USER),
+        endpoint("PATCH", "/api/v1/sessions/" + ID, Access.ANY_USER),
+        endpoint("DELETE", "/api/v1/sessions/" + ID, Access.ANY_USER),
         // no upgrade headers: 400 once the handshake knows the caller, 401 before
         endpoint("GET", "/api/v1/ws", Access.ANY_USER),
         endpoint("GET", "/actuator/prometheus", Access.ADMIN),
