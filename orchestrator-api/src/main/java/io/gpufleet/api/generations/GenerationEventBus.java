@@ -32,6 +32,7 @@ class GenerationEventBus {
   private static final Logger log = LoggerFactory.getLogger(GenerationEventBus.class);
 
   private final Map<UUID, List<Consumer<GenerationEvent>>> subscribers = new ConcurrentHashMap<>();
+  private final List<Consumer<GenerationEvent>> originListeners = new CopyOnWriteArrayList<>();
   private final JdbcTemplate jdbc;
 
   GenerationEventBus(JdbcTemplate jdbc) {
@@ -49,8 +50,23 @@ class GenerationEventBus {
             });
   }
 
+  /**
+   * Hears each event once in the whole fleet: in the replica that made the transition, when it
+   * publishes (for work that must happen once, such as webhooks).
+   */
+  void onPublished(Consumer<GenerationEvent> listener) {
+    originListeners.add(listener);
+  }
+
   /** To every replica; delivered here only when the database cannot carry it. */
   void publish(GenerationEvent event) {
+    for (Consumer<GenerationEvent> listener : originListeners) {
+      try {
+        listener.accept(event);
+      } catch (RuntimeException e) {
+        log.warn("Handling {} of {} failed: {}", event.type(), event.generationId(), e.toString());
+      }
+    }
     try {
       jdbc.queryForObject("SELECT pg_notify(?, ?)::text", String.class, CHANNEL, encode(event));
     } catch (DataAccessException e) {

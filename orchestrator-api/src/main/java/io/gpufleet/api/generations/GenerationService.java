@@ -86,6 +86,7 @@ class GenerationService {
     if (request.serverId() != null && servers.findById(request.serverId()).isEmpty()) {
       throw ApiException.invalidField("serverId", "no such server");
     }
+    Webhooks.requireValidUrl(request.webhookUrl());
     if (request.sessionId() != null) {
       sessions.requireOwn(user, request.sessionId(), "sessionId");
     }

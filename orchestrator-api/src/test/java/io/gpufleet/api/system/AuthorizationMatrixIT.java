@@ -82,6 +82,8 @@ class AuthorizationMatrixIT extends IntegrationTest {
         endpoint("GET", "/api/v1/fleet/metrics", Access.ADMIN),
         endpoint("POST", "/api/v1/ws-tickets", Access.ANY_USER),
         endpoint("POST", "/api/v1/uploads", Access.ANY_USER),
+        endpoint("GET", "/api/v1/generations/" + ID + "/webhook-deliveries", Access.ANY_USER),
+        endpoint("GET", "/api/v1/webhooks/secret", Access.ANY_USER),
         endpoint("GET", "/api/v1/uploads/" + ID, Access.ANY_USER),
         endpoint("GET", "/api/v1/sessions", Access.ANY_USER),
         endpoint("POST", "/api/v1/sessions", Access.ANY_USER),
