@@ -164,6 +164,54 @@ class GenerationEventsIT extends IntegrationTest {
   }
 
   @Test
+  void theConsoleSessionCookieOpensTheSocketButNotFromAnotherSite() throws Exception {
+    HttpResponse<String> login =
+        send(
+            request("/api/v1/auth/login")
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"username\":\""
+                            + ADMIN_USER
+                            + "\",\"password\":\""
+                            + ADMIN_PASSWORD
+                            + "\"}"))
+                .build());
+    assertThat(login.statusCode()).isEqualTo(200);
+    String session =
+        login.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith("JSESSIONID="))
+            .map(c -> c.substring(0, c.indexOf(';')))
+            .findFirst()
+            .orElseThrow();
+    URI socket = URI.create("ws://127.0.0.1:" + port + "/api/v1/ws");
+
+    List<JsonNode> messages = new CopyOnWriteArrayList<>();
+    WebSocket ws =
+        HTTP.newWebSocketBuilder()
+            .header("Cookie", session)
+            .buildAsync(socket, collector(messages))
+            .get(10, TimeUnit.SECONDS);
+    ws.sendText("{\"type\":\"subscribe\",\"generationIds\":[\"" + UUID.randomUUID() + "\"]}", true)
+        .join();
+    await(() -> types(messages).contains("subscribed"));
+    assertThat(types(messages)).contains("error");
+    ws.abort();
+
+    ExecutionException crossSite =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ExecutionException.class,
+            () ->
+                HTTP.newWebSocketBuilder()
+                    .header("Cookie", session)
+                    .header("Origin", "http://evil.example")
+                    .buildAsync(socket, collector(new CopyOnWriteArrayList<>()))
+                    .get(10, TimeUnit.SECONDS));
+    assertThat(((WebSocketHandshakeException) crossSite.getCause()).getResponse().statusCode())
+        .isEqualTo(403);
+  }
+
+  @Test
   void twoReplicasDispatchEveryGenerationExactlyOnce() {
     ComfySimulator a = server("once-a", 40);
     ComfySimulator b = server("once-b", 40);
