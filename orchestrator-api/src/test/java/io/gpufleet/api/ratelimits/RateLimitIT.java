@@ -93,7 +93,13 @@ class RateLimitIT extends IntegrationTest {
   }
 
   private static ConfigurableApplicationContext secondReplica() {
-    List<String> args = new ArrayList<>(List.of("--server.port=0"));
+    // Quartz keeps JVM-wide registries by scheduler name: a second "gpufleet" in this JVM takes
+    // over the first one's connections and, when closed, leaves the test context's Quartz broken
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--server.port=0",
+                "--spring.quartz.properties.org.quartz.scheduler.instanceName=gpufleet-ratelimit"));
     TestDatabase.shared().springProperties().forEach((k, v) -> args.add("--" + k + "=" + v));
     return new SpringApplicationBuilder(GpuFleetApplication.class).run(args.toArray(String[]::new));
   }
