@@ -18,15 +18,21 @@ import io.gpufleet.scheduler.comfy.ComfyClients;
 import io.gpufleet.scheduler.health.HealthProber;
 import io.gpufleet.scheduler.servers.ServerLifecycle;
 import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -50,6 +56,7 @@ class Dispatcher {
   private final FleetView fleet;
   private final ComfyClients clients;
   private final ComfySessions sessions;
+  private final UploadStore uploads;
   private final GenerationTransitions transitions;
   private final RunOutcomes outcomes;
   private final HealthProber health;
@@ -75,6 +82,7 @@ class Dispatcher {
       FleetView fleet,
       ComfyClients clients,
       ComfySessions sessions,
+      UploadStore uploads,
       GenerationTransitions transitions,
       RunOutcomes outcomes,
       HealthProber health,
@@ -89,6 +97,7 @@ class Dispatcher {
     this.fleet = fleet;
     this.clients = clients;
     this.sessions = sessions;
+    this.uploads = uploads;
     this.transitions = transitions;
     this.outcomes = outcomes;
     this.health = health;
@@ -211,7 +220,21 @@ class Dispatcher {
     try {
       sessions.ensure(server);
       ComfyClient client = clients.forServer(server);
-      client.submit(p.graph(), p.prompt(), replica.id());
+      Workflow graph = withUploads(client, p.graph());
+      if (graph == null) {
+        transitions
+            .failed(
+                p.generation(),
+                p.prompt(),
+                new Generation.Failure(
+                    null, null, "UploadMissing", "An input upload has expired or was deleted"),
+                false,
+                null,
+                null)
+            .ifPresent(s -> bus.publish(GenerationEvent.status(p.generation(), s.name())));
+        return;
+      }
+      client.submit(graph, p.prompt(), replica.id());
       if (!transitions.submitted(p.generation(), p.prompt())) {
         // cancelled (or taken back) between our commit and the post: nothing may run for it
         withdraw(client, p.prompt());
@@ -258,9 +281,35 @@ class Dispatcher {
     }
   }
 
+  /**
+   * Puts the graph's uploads on the chosen server and points their inputs at the stored names; null
+   * when one of them is gone.
+   */
+  private @Nullable Workflow withUploads(ComfyClient client, Workflow graph) {
+    Workflow result = graph;
+    for (Map.Entry<String, UUID> ref : UploadStore.references(graph).entrySet()) {
+      Path file = uploads.path(ref.getValue());
+      var meta = uploads.find(ref.getValue());
+      if (meta.isEmpty() || !Files.exists(file)) {
+        return null;
+      }
+      byte[] bytes;
+      try {
+        bytes = Files.readAllBytes(file);
+      } catch (IOException e) {
+        return null;
+      }
+      String name =
+          "gpufleet-" + ref.getValue() + "." + ResultStore.extension(meta.get().contentType());
+      String stored = client.uploadImage(name, bytes, "", true).reference();
+      result = result.with(ref.getKey(), stored, null);
+    }
+    return result;
+  }
+
   private void monitorGuarded() {
     try {
-      java.time.Instant now = clock.instant();
+      Instant now = clock.instant();
       for (Generation g : generations.findByStatus(GenerationStatus.RUNNING)) {
         boolean mine = replica.id().equals(g.getDispatchedBy());
         boolean stale = g.getUpdatedAt().plus(settings.staleAfter()).isBefore(now);

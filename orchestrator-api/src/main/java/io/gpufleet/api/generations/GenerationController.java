@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.http.MediaType;
@@ -48,18 +49,21 @@ class GenerationController {
   private final RateLimiter limiter;
   private final ResultStore results;
   private final GenerationEventBus bus;
+  private final HistoryStats stats;
 
   GenerationController(
       GenerationService service,
       GenerationRepository generations,
       RateLimiter limiter,
       ResultStore results,
-      GenerationEventBus bus) {
+      GenerationEventBus bus,
+      HistoryStats stats) {
     this.service = service;
     this.generations = generations;
     this.limiter = limiter;
     this.results = results;
     this.bus = bus;
+    this.stats = stats;
   }
 
   @PostMapping
@@ -85,33 +89,93 @@ class GenerationController {
       @RequestParam(required = false) @Nullable Instant to,
       @RequestParam(defaultValue = "0") int page,
       @RequestParam(defaultValue = "50") int size) {
+    return PageResponse.of(
+        generations.findAll(
+            filters(user, new Filters(status, workflowId, sessionId, serverId, from, to)),
+            PageRequests.of(page, size, Sort.by(Sort.Direction.DESC, "createdAt"))),
+        service::view);
+  }
+
+  /** The list's filters, the caller's rows only unless an admin asks. */
+  record Filters(
+      @Nullable GenerationStatus status,
+      @Nullable UUID workflowId,
+      @Nullable UUID sessionId,
+      @Nullable UUID serverId,
+      @Nullable Instant from,
+      @Nullable Instant to) {}
+
+  static Specification<Generation> filters(AuthenticatedUser user, Filters f) {
     List<Specification<Generation>> filters = new ArrayList<>();
     if (!user.isAdmin()) {
       filters.add((r, q, cb) -> cb.equal(r.get("userId"), user.id()));
     }
-    if (status != null) {
-      filters.add((r, q, cb) -> cb.equal(r.get("status"), status));
+    if (f.status() != null) {
+      filters.add((r, q, cb) -> cb.equal(r.get("status"), f.status()));
     }
-    if (workflowId != null) {
-      filters.add((r, q, cb) -> cb.equal(r.get("workflowId"), workflowId));
+    if (f.workflowId() != null) {
+      filters.add((r, q, cb) -> cb.equal(r.get("workflowId"), f.workflowId()));
     }
-    if (sessionId != null) {
-      filters.add((r, q, cb) -> cb.equal(r.get("sessionId"), sessionId));
+    if (f.sessionId() != null) {
+      filters.add((r, q, cb) -> cb.equal(r.get("sessionId"), f.sessionId()));
     }
-    if (serverId != null) {
-      filters.add((r, q, cb) -> cb.equal(r.get("serverId"), serverId));
+    if (f.serverId() != null) {
+      filters.add((r, q, cb) -> cb.equal(r.get("serverId"), f.serverId()));
     }
-    if (from != null) {
-      filters.add((r, q, cb) -> cb.greaterThanOrEqualTo(r.get("createdAt"), from));
+    if (f.from() != null) {
+      filters.add((r, q, cb) -> cb.greaterThanOrEqualTo(r.get("createdAt"), f.from()));
     }
-    if (to != null) {
-      filters.add((r, q, cb) -> cb.lessThan(r.get("createdAt"), to));
+    if (f.to() != null) {
+      filters.add((r, q, cb) -> cb.lessThan(r.get("createdAt"), f.to()));
     }
-    return PageResponse.of(
-        generations.findAll(
-            Specification.allOf(filters),
-            PageRequests.of(page, size, Sort.by(Sort.Direction.DESC, "createdAt"))),
-        service::view);
+    return Specification.allOf(filters);
+  }
+
+  /** Everything the list would show (newest first, at most {@value #EXPORT_LIMIT} rows). */
+  @GetMapping("/export")
+  ResponseEntity<?> export(
+      @AuthenticationPrincipal AuthenticatedUser user,
+      @RequestParam(defaultValue = "json") String format,
+      @RequestParam(required = false) @Nullable GenerationStatus status,
+      @RequestParam(required = false) @Nullable UUID workflowId,
+      @RequestParam(required = false) @Nullable UUID sessionId,
+      @RequestParam(required = false) @Nullable UUID serverId,
+      @RequestParam(required = false) @Nullable Instant from,
+      @RequestParam(required = false) @Nullable Instant to) {
+    if (!format.equals("csv") && !format.equals("json")) {
+      throw ApiException.invalidField("format", "must be csv or json");
+    }
+    List<GenerationView> rows =
+        generations
+            .findAll(
+                filters(user, new Filters(status, workflowId, sessionId, serverId, from, to)),
+                PageRequest.of(0, EXPORT_LIMIT, Sort.by(Sort.Direction.DESC, "createdAt")))
+            .map(g -> GenerationViews.of(g, null, null))
+            .getContent();
+    String name = "generations." + format;
+    if (format.equals("json")) {
+      return ResponseEntity.ok()
+          .header("Content-Disposition", "attachment; filename=\"" + name + "\"")
+          .contentType(MediaType.APPLICATION_JSON)
+          .body(rows);
+    }
+    return ResponseEntity.ok()
+        .header("Content-Disposition", "attachment; filename=\"" + name + "\"")
+        .contentType(MediaType.parseMediaType("text/csv;charset=UTF-8"))
+        .body(HistoryCsv.of(rows));
+  }
+
+  static final int EXPORT_LIMIT = 10_000;
+
+  @GetMapping("/stats")
+  HistoryStats.Stats stats(
+      @AuthenticationPrincipal AuthenticatedUser user,
+      @RequestParam(required = false) @Nullable UUID workflowId,
+      @RequestParam(required = false) @Nullable UUID sessionId,
+      @RequestParam(required = false) @Nullable UUID serverId,
+      @RequestParam(required = false) @Nullable Instant from,
+      @RequestParam(required = false) @Nullable Instant to) {
+    return stats.of(user, new Filters(null, workflowId, sessionId, serverId, from, to));
   }
 
   @GetMapping("/{id}")

@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param monitorInterval how often running generations are checked against their server
  * @param progressWriteInterval the least time between two progress writes of one generation
  * @param staleAfter a running generation with no write this long is checked by any replica
+ * @param uploadTtl uploads of a session idle this long (or session-less uploads this old) expire
+ * @param uploadCleanupInterval how often expired uploads are deleted
  */
 @ConfigurationProperties("gpufleet.generations")
 public record GenerationProperties(
@@ -23,4 +25,6 @@ public record GenerationProperties(
     @DefaultValue("250ms") Duration dispatchInterval,
     @DefaultValue("1s") Duration monitorInterval,
     @DefaultValue("500ms") Duration progressWriteInterval,
-    @DefaultValue("60s") Duration staleAfter) {}
+    @DefaultValue("60s") Duration staleAfter,
+    @DefaultValue("24h") Duration uploadTtl,
+    @DefaultValue("10m") Duration uploadCleanupInterval) {}

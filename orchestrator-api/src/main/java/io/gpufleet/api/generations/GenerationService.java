@@ -42,6 +42,8 @@ class GenerationService {
   private final ServerRepository servers;
   private final ComfyClients clients;
   private final Dispatcher dispatcher;
+  private final GenerationSessions sessions;
+  private final UploadStore uploads;
   private final GenerationEventBus bus;
   private final GenerationProperties settings;
   private final TransactionTemplate transaction;
@@ -55,6 +57,8 @@ class GenerationService {
       ServerRepository servers,
       ComfyClients clients,
       Dispatcher dispatcher,
+      GenerationSessions sessions,
+      UploadStore uploads,
       GenerationEventBus bus,
       GenerationProperties settings,
       TransactionTemplate transaction,
@@ -65,6 +69,8 @@ class GenerationService {
     this.servers = servers;
     this.clients = clients;
     this.dispatcher = dispatcher;
+    this.sessions = sessions;
+    this.uploads = uploads;
     this.bus = bus;
     this.settings = settings;
     this.transaction = transaction;
@@ -80,6 +86,11 @@ class GenerationService {
     if (request.serverId() != null && servers.findById(request.serverId()).isEmpty()) {
       throw ApiException.invalidField("serverId", "no such server");
     }
+    Webhooks.requireValidUrl(request.webhookUrl());
+    if (request.sessionId() != null) {
+      sessions.requireOwn(user, request.sessionId(), "sessionId");
+    }
+    uploads.requireOwn(user, resolved.snapshot());
     requireRunnable(resolved.snapshot(), request.serverId());
     if (generations.countByUserIdAndStatus(user.id(), GenerationStatus.QUEUED)
         >= settings.maxQueuedPerUser()) {

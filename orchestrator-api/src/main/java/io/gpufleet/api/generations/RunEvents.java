@@ -59,6 +59,7 @@ class RunEvents {
     @Nullable Integer step;
     @Nullable Integer maxSteps;
     Instant lastWrite = Instant.EPOCH;
+    Instant lastPublish = Instant.EPOCH;
 
     Run(UUID generation, UUID prompt, Workflow graph) {
       this.generation = generation;
@@ -147,10 +148,16 @@ class RunEvents {
     outcomes.checkServerLater(serverId);
   }
 
+  private static final java.time.Duration PUBLISH_INTERVAL = java.time.Duration.ofMillis(200);
+
   private void write(Run run, boolean nodeChanged) {
     Instant now = clock.instant();
     Generation.Progress progress = run.progress();
-    bus.publish(GenerationEvent.progress(run.generation, progress));
+    // each event is a NOTIFY: node changes always, steps at most every PUBLISH_INTERVAL
+    if (nodeChanged || !now.isBefore(run.lastPublish.plus(PUBLISH_INTERVAL))) {
+      run.lastPublish = now;
+      bus.publish(GenerationEvent.progress(run.generation, progress));
+    }
     // node changes and steps alike are stored at most once per interval; the end writes the rest
     if (!now.isBefore(run.lastWrite.plus(writeInterval))) {
       run.lastWrite = now;

@@ -5,6 +5,7 @@ import io.gpufleet.persistence.users.ApiKeyRepository;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
@@ -142,6 +143,10 @@ class SecurityConfiguration {
                     .hasRole("ADMIN")
                     .requestMatchers(ADMIN_ONLY)
                     .hasRole("ADMIN")
+                    // the handshake authenticates itself (key, session or one-time ticket):
+                    // see io.gpufleet.api.generations.SocketConfiguration
+                    .requestMatchers(HttpMethod.GET, "/api/v1/ws")
+                    .permitAll()
                     .anyRequest()
                     .authenticated());
     return http.build();

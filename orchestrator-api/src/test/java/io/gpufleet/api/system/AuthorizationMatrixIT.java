@@ -80,6 +80,20 @@ class AuthorizationMatrixIT extends IntegrationTest {
         endpoint("POST", "/api/v1/executions/" + ID + "/cancel", Access.ADMIN),
         endpoint("GET", "/api/v1/fleet/summary", Access.ADMIN),
         endpoint("GET", "/api/v1/fleet/metrics", Access.ADMIN),
+        endpoint("POST", "/api/v1/ws-tickets", Access.ANY_USER),
+        endpoint("POST", "/api/v1/uploads", Access.ANY_USER),
+        endpoint("GET", "/api/v1/generations/" + ID + "/webhook-deliveries", Access.ANY_USER),
+        endpoint("GET", "/api/v1/webhooks/secret", Access.ANY_USER),
+        endpoint("GET", "/api/v1/generations/export?format=csv", Access.ANY_USER),
+        endpoint("GET", "/api/v1/generations/stats", Access.ANY_USER),
+        endpoint("GET", "/api/v1/uploads/" + ID, Access.ANY_USER),
+        endpoint("GET", "/api/v1/sessions", Access.ANY_USER),
+        endpoint("POST", "/api/v1/sessions", Access.ANY_USER),
+        endpoint("GET", "/api/v1/sessions/" + ID, Access.ANY_USER),
+        endpoint("PATCH", "/api/v1/sessions/" + ID, Access.ANY_USER),
+        endpoint("DELETE", "/api/v1/sessions/" + ID, Access.ANY_USER),
+        // no upgrade headers: 400 once the handshake knows the caller, 401 before
+        endpoint("GET", "/api/v1/ws", Access.ANY_USER),
         endpoint("GET", "/actuator/prometheus", Access.ADMIN),
         endpoint("GET", "/v3/api-docs", Access.ANY_USER));
   }
