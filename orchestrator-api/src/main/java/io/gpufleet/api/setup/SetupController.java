@@ -78,10 +78,15 @@ class SetupController {
     scripts.delete(id);
   }
 
+  /** Runs the server's setup script, or this once the one the body names. */
   @PostMapping("/servers/{id}/setup")
-  ResponseEntity<ExecutionView> setup(@PathVariable UUID id) {
-    return accepted(runs.startSetup(id));
+  ResponseEntity<ExecutionView> setup(
+      @PathVariable UUID id, @RequestBody(required = false) @Nullable StartSetup body) {
+    UUID script = body == null ? null : body.setupScriptId();
+    return accepted(script == null ? runs.startSetup(id) : runs.startSetup(id, script));
   }
+
+  record StartSetup(@Nullable UUID setupScriptId) {}
 
   /** Runs the reset script, then (when it succeeds) the setup script as a second run. */
   @PostMapping("/servers/{id}/setup/reset")

@@ -115,6 +115,19 @@ class LiveSocketIT extends IntegrationTest {
   @Test
   void aSetupRunsOutputStepsAndEndArriveOverTheSocket() throws Exception {
     String server = sandboxServer();
+    String reset = null;
+    for (JsonNode s : json(get("/api/v1/setup-scripts", ADMIN_KEY))) {
+      if (s.path("kind").asString().equals("RESET")) {
+        reset = s.path("id").asString();
+      }
+    }
+    HttpResponse<String> wrongKind =
+        post(
+            "/api/v1/servers/" + server + "/setup",
+            ADMIN_KEY,
+            "{\"setupScriptId\":\"" + reset + "\"}");
+    assertThat(wrongKind.statusCode()).as(wrongKind.body()).isEqualTo(409);
+    assertThat(json(wrongKind).path("code").asString()).isEqualTo("SETUP_SCRIPT_WRONG_KIND");
     HttpResponse<String> script =
         post(
             "/api/v1/setup-scripts",
