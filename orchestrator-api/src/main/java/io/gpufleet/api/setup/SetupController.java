@@ -1,8 +1,6 @@
 package io.gpufleet.api.setup;
 
 import io.gpufleet.api.system.ApiException;
-import io.gpufleet.persistence.setup.ExecutionKind;
-import io.gpufleet.persistence.setup.ExecutionStatus;
 import io.gpufleet.persistence.setup.ScriptKind;
 import io.gpufleet.persistence.setup.ServerExecution;
 import io.gpufleet.persistence.setup.SetupScript;
@@ -80,10 +78,15 @@ class SetupController {
     scripts.delete(id);
   }
 
+  /** Runs the server's setup script, or this once the one the body names. */
   @PostMapping("/servers/{id}/setup")
-  ResponseEntity<ExecutionView> setup(@PathVariable UUID id) {
-    return accepted(runs.startSetup(id));
+  ResponseEntity<ExecutionView> setup(
+      @PathVariable UUID id, @RequestBody(required = false) @Nullable StartSetup body) {
+    UUID script = body == null ? null : body.setupScriptId();
+    return accepted(script == null ? runs.startSetup(id) : runs.startSetup(id, script));
   }
+
+  record StartSetup(@Nullable UUID setupScriptId) {}
 
   /** Runs the reset script, then (when it succeeds) the setup script as a second run. */
   @PostMapping("/servers/{id}/setup/reset")
@@ -156,55 +159,6 @@ class SetupController {
           s.getContent(),
           s.getCreatedAt(),
           s.getUpdatedAt());
-    }
-  }
-
-  record ExecutionView(
-      UUID id,
-      UUID serverId,
-      @Nullable UUID scriptId,
-      String scriptName,
-      int scriptVersion,
-      ExecutionKind kind,
-      ExecutionStatus status,
-      @Nullable Integer step,
-      @Nullable Integer stepTotal,
-      @Nullable String stepTitle,
-      int progress,
-      @Nullable Integer exitCode,
-      @Nullable String error,
-      long outputLength,
-      @Nullable String output,
-      Instant createdAt,
-      @Nullable Instant startedAt,
-      @Nullable Instant finishedAt) {
-
-    static ExecutionView of(ServerExecution e, boolean withOutput) {
-      int progress =
-          e.getStatus() == ExecutionStatus.SUCCEEDED
-              ? 100
-              : e.getStep() == null || e.getStepTotal() == null || e.getStepTotal() == 0
-                  ? 0
-                  : Math.max(0, (e.getStep() - 1) * 100 / e.getStepTotal());
-      return new ExecutionView(
-          e.getId(),
-          e.getServerId(),
-          e.getScriptId(),
-          e.getScriptName(),
-          e.getScriptVersion(),
-          e.getKind(),
-          e.getStatus(),
-          e.getStep(),
-          e.getStepTotal(),
-          e.getStepTitle(),
-          progress,
-          e.getExitCode(),
-          e.getError(),
-          e.getOutputLength(),
-          withOutput ? e.getOutput() : null,
-          e.getCreatedAt(),
-          e.getStartedAt(),
-          e.getFinishedAt());
     }
   }
 }

@@ -31,13 +31,18 @@ class GenerationPipelineIT extends IntegrationTest {
   @Autowired ServerRepository servers;
 
   private final List<ComfySimulator> simulators = new ArrayList<>();
+  private final List<String> submitted = new ArrayList<>();
   private final List<UUID> serverIds = new ArrayList<>();
 
   @Autowired JdbcTemplate jdbc;
 
   /** Out of routing for the next test; by SQL, as probes and the reconciler touch these rows. */
+  /** Nothing of a test may still run into the next one's servers (and, say, take its OOM). */
   @AfterEach
   void retireServers() {
+    for (String id : submitted) {
+      post("/api/v1/generations/" + id + "/cancel", ADMIN_KEY, "");
+    }
     try {
       for (UUID id : serverIds) {
         jdbc.update("UPDATE servers SET status = 'DESTROYED' WHERE id = ?", id);
@@ -100,7 +105,7 @@ class GenerationPipelineIT extends IntegrationTest {
     server("validation", 20);
     TestUser user = newUser("USER");
 
-    String id = submit(user, "{\"sampler\":\"no_such_sampler\",\"steps\":2}");
+    String id = submit(user, pinned("{\"sampler\":\"no_such_sampler\",\"steps\":2}"));
 
     JsonNode done = awaitFinal(user, id);
     assertThat(done.path("status").asString()).isEqualTo("FAILED");
@@ -115,7 +120,7 @@ class GenerationPipelineIT extends IntegrationTest {
     sim.failNextPromptWithOutOfMemory();
     TestUser user = newUser("USER");
 
-    String id = submit(user, "{\"steps\":4}");
+    String id = submit(user, pinned("{\"steps\":4}"));
 
     JsonNode done = awaitFinal(user, id);
     assertThat(done.path("status").asString()).isEqualTo("COMPLETED");
@@ -128,7 +133,7 @@ class GenerationPipelineIT extends IntegrationTest {
     TestUser user = newUser("USER");
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      ids.add(submit(user, "{\"steps\":500}"));
+      ids.add(submit(user, pinned("{\"steps\":500}")));
     }
     await(() -> status(user, ids.get(0)).equals("RUNNING"));
     String queued = ids.get(4);
@@ -210,10 +215,18 @@ class GenerationPipelineIT extends IntegrationTest {
     return sim;
   }
 
+  /** Pinned to the test's own (last) server, so no other test's leftover server can take it. */
+  private String pinned(String body) {
+    return body.replaceFirst(
+        "^\\{", "{\"serverId\":\"" + serverIds.get(serverIds.size() - 1) + "\",");
+  }
+
   private String submit(TestUser user, String body) {
     HttpResponse<String> created = post("/api/v1/generations", user.key(), body);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
-    return json(created).path("id").asString();
+    String id = json(created).path("id").asString();
+    submitted.add(id);
+    return id;
   }
 
   private JsonNode generation(TestUser user, String id) {

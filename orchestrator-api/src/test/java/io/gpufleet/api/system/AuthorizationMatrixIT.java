@@ -83,6 +83,7 @@ class AuthorizationMatrixIT extends IntegrationTest {
         endpoint("POST", "/api/v1/ws-tickets", Access.ANY_USER),
         endpoint("POST", "/api/v1/uploads", Access.ANY_USER),
         endpoint("GET", "/api/v1/generations/" + ID + "/webhook-deliveries", Access.ANY_USER),
+        endpoint("GET", "/api/v1/generations/" + ID + "/preview", Access.ANY_USER),
         endpoint("GET", "/api/v1/webhooks/secret", Access.ANY_USER),
         endpoint("GET", "/api/v1/generations/export?format=csv", Access.ANY_USER),
         endpoint("GET", "/api/v1/generations/stats", Access.ANY_USER),

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -82,7 +83,12 @@ public class HealthProber {
     }
     for (CompletableFuture<Map.Entry<UUID, Probe>> probe : probes) {
       Map.Entry<UUID, Probe> result = probe.join();
-      record(result.getKey(), result.getValue());
+      try {
+        record(result.getKey(), result.getValue());
+      } catch (OptimisticLockingFailureException e) {
+        // the row changed under us (a state change, a destroy): the next round probes it again
+        log.debug("Health of server {} not recorded: {}", result.getKey(), e.getMessage());
+      }
     }
   }
 

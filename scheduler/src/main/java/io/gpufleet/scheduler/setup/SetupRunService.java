@@ -106,6 +106,23 @@ public class SetupRunService {
   }
 
   /**
+   * Runs another setup script on the server, this once; the server keeps its own for later runs.
+   *
+   * @throws SetupNotFoundException if there is no such script
+   * @throws SetupConflictException {@code SETUP_SCRIPT_WRONG_KIND}, or as {@link #startSetup}
+   */
+  public ServerExecution startSetup(UUID serverId, UUID scriptId) {
+    Server server = server(serverId);
+    SetupScript script = scripts.get(scriptId);
+    if (script.getKind() != ScriptKind.INSTALL) {
+      throw new SetupConflictException(
+          SetupConflictException.SCRIPT_WRONG_KIND,
+          "Script " + script.getName() + " is a " + script.getKind() + " script, not a setup one");
+    }
+    return start(server, script, ExecutionKind.SETUP);
+  }
+
+  /**
    * Runs the builtin reset script, then, when it succeeded, the server's setup script as a second
    * run. Returns the reset run.
    *
