@@ -48,6 +48,7 @@ final class GenerationViews {
       int priority,
       @Nullable UUID serverId,
       @Nullable UUID pinnedServerId,
+      JsonNode inputs,
       @Nullable Long seed,
       int attempts,
       int maxAttempts,
@@ -89,6 +90,7 @@ final class GenerationViews {
         g.getPriority(),
         g.getServerId(),
         g.getPinnedServerId(),
+        inputs(g),
         g.getSeed(),
         g.getAttempts(),
         g.getMaxAttempts(),
@@ -116,6 +118,14 @@ final class GenerationViews {
             "preview", base + "/preview",
             "cancel", base + "/cancel",
             "regenerate", base + "/regenerate"));
+  }
+
+  /**
+   * What the caller asked for, as given (node/field keys and shortcuts); the snapshot has the rest.
+   */
+  static JsonNode inputs(Generation g) {
+    String json = g.getInputs();
+    return json == null || json.isBlank() ? JSON.createObjectNode() : JSON.readTree(json);
   }
 
   static List<StoredOutput> outputs(Generation g) {

@@ -65,6 +65,8 @@ class GenerationPipelineIT extends IntegrationTest {
     assertThat(body.path("status").asString()).isEqualTo("QUEUED");
     assertThat(body.has("queuePosition")).isTrue();
     assertThat(body.path("seed").asLong()).isNotEqualTo(-1L);
+    assertThat(body.path("inputs").path("prompt").asString()).isEqualTo("a red fox");
+    assertThat(body.path("inputs").path("steps").asInt()).isEqualTo(4);
     assertThat(body.path("links").path("self").asString()).contains(body.path("id").asString());
     String id = body.path("id").asString();
 
