@@ -3,6 +3,7 @@ package io.gpufleet.api.workflows;
 import io.gpufleet.api.routing.FleetView;
 import io.gpufleet.api.routing.RoutingPolicy;
 import io.gpufleet.api.system.ApiException;
+import io.gpufleet.persistence.generations.GenerationRepository;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,10 +31,12 @@ class WorkflowController {
 
   private final WorkflowCatalog catalog;
   private final FleetView fleet;
+  private final GenerationRepository generations;
 
-  WorkflowController(WorkflowCatalog catalog, FleetView fleet) {
+  WorkflowController(WorkflowCatalog catalog, FleetView fleet, GenerationRepository generations) {
     this.catalog = catalog;
     this.fleet = fleet;
+    this.generations = generations;
   }
 
   /** An import: {@code workflow} in API or UI format; {@code inputs} null = derived ones. */
@@ -72,13 +75,25 @@ class WorkflowController {
     }
   }
 
+  /**
+   * One server's verdict. {@code estimatedSeconds} is the mean run time of this workflow's last
+   * {@code basedOnRuns} (at most 20) successful runs there; null before the first.
+   */
   record ServerAnalysis(
-      UUID serverId, String name, String status, boolean runnable, List<String> missing) {}
+      UUID serverId,
+      String name,
+      String status,
+      boolean runnable,
+      List<String> missing,
+      @Nullable Double estimatedSeconds,
+      int basedOnRuns) {}
 
+  /** {@code estimatedSeconds}: the mean over the servers that can run it and have run it. */
   record Analysis(
       List<String> nodeClasses,
       List<WorkflowModel.ModelNeed> models,
       boolean runnableSomewhere,
+      @Nullable Double estimatedSeconds,
       List<ServerAnalysis> servers) {}
 
   @GetMapping
@@ -124,15 +139,36 @@ class WorkflowController {
     WorkflowModel m = catalog.get(id);
     RoutingPolicy.Need need =
         new RoutingPolicy.Need(Set.copyOf(m.nodeClasses()), m.models(), null, null, null);
+    Map<UUID, double[]> history = new java.util.HashMap<>();
+    for (Object[] row : generations.recentRunSecondsByServer(id)) {
+      history.put(
+          (UUID) row[0],
+          new double[] {((Number) row[1]).doubleValue(), ((Number) row[2]).doubleValue()});
+    }
     List<ServerAnalysis> servers = new ArrayList<>();
     boolean any = false;
+    double seconds = 0;
+    double runs = 0;
     for (RoutingPolicy.Candidate c : fleet.candidates(null)) {
       List<String> missing = c.missing(need);
       any |= missing.isEmpty();
+      double[] h = history.get(c.id());
+      if (h != null && missing.isEmpty()) {
+        seconds += h[0] * h[1];
+        runs += h[1];
+      }
       servers.add(
-          new ServerAnalysis(c.id(), c.name(), c.status().name(), missing.isEmpty(), missing));
+          new ServerAnalysis(
+              c.id(),
+              c.name(),
+              c.status().name(),
+              missing.isEmpty(),
+              missing,
+              h == null ? null : Math.round(h[0] * 10) / 10.0,
+              h == null ? 0 : (int) h[1]));
     }
-    return new Analysis(m.nodeClasses(), m.models(), any, servers);
+    Double estimate = runs == 0 ? null : Math.round(seconds / runs * 10) / 10.0;
+    return new Analysis(m.nodeClasses(), m.models(), any, estimate, servers);
   }
 
   private static WorkflowCatalog.Draft draft(WorkflowRequest r) {

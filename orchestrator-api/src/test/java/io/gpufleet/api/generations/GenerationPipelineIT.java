@@ -3,17 +3,12 @@ package io.gpufleet.api.generations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gpufleet.api.IntegrationTest;
-import io.gpufleet.persistence.servers.HealthState;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerRepository;
-import io.gpufleet.persistence.servers.ServerSpec;
-import io.gpufleet.persistence.servers.ServerStatus;
 import io.gpufleet.simulator.comfy.ComfySimulator;
 import io.gpufleet.simulator.comfy.ComfySimulatorConfig;
-import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -199,19 +194,9 @@ class GenerationPipelineIT extends IntegrationTest {
     ComfySimulator sim =
         ComfySimulator.start(ComfySimulatorConfig.defaults().withStepsPerSecond(stepsPerSecond));
     simulators.add(sim);
-    Instant now = Instant.now();
     Server s =
-        new Server(
-            name + "-" + UUID.randomUUID().toString().substring(0, 6),
-            FixedEndpointProvider.NAME,
-            new ServerSpec("RTX 4090", 1, null, null, 40, null, null, null, null),
-            now);
-    s.moveTo(ServerStatus.RUNNING, null, now);
-    s.recordEndpoints("127.0.0.1", sim.baseUrl(), null, null, now);
-    s.markSetUp(true, now);
-    s.recordHealth(HealthState.HEALTHY, 5, 0, null, null, 0, now);
-    s.recordHardware("RTX 4090", 24_576L);
-    s.setPricePerHour(new BigDecimal("0.40"), now);
+        FixedEndpointProvider.runningAt(
+            name + "-" + UUID.randomUUID().toString().substring(0, 6), sim.baseUrl());
     servers.save(s);
     serverIds.add(s.getId());
     return sim;

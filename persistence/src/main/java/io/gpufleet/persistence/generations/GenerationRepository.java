@@ -74,4 +74,22 @@ public interface GenerationRepository
           """,
       nativeQuery = true)
   double meanRunSeconds();
+
+  /**
+   * Per server, a workflow's last 20 successful runs there: [serverId, mean seconds, runs], for the
+   * estimates of a workflow's analysis.
+   */
+  @Query(
+      value =
+          """
+          SELECT server_id, avg(seconds), count(*) FROM (
+            SELECT server_id, extract(epoch FROM (finished_at - started_at)) AS seconds,
+                   row_number() OVER (PARTITION BY server_id ORDER BY finished_at DESC) AS n
+            FROM generations
+            WHERE workflow_id = ?1 AND status = 'COMPLETED'
+              AND started_at IS NOT NULL AND server_id IS NOT NULL) recent
+          WHERE n <= 20 GROUP BY server_id
+          """,
+      nativeQuery = true)
+  List<Object[]> recentRunSecondsByServer(UUID workflowId);
 }
