@@ -82,4 +82,25 @@ class ServersIT extends ConsoleTestBase {
     assertThat(row).hasCount(0, new LocatorAssertions.HasCountOptions().setTimeout(60_000));
     org.assertj.core.api.Assertions.assertThat(serverStatus(id)).isIn("DESTROYING", "DESTROYED");
   }
+
+  @Test
+  void aSetUpServersPageShowsItsComfyUiOptionsQueueStatsAndModels() {
+    String name = uniqueName("page");
+    String id = createServer(name, true);
+    awaitHealthy(id);
+    logIn();
+
+    page.navigate("/console#/servers/" + id);
+
+    assertThat(heading(name)).isVisible();
+    assertThat(page.locator("#options")).containsText("v1-5-pruned-emaonly-fp16.safetensors");
+    assertThat(page.locator("#options")).containsText("euler");
+    assertThat(page.locator("#stats")).containsText("RTX 4090");
+    assertThat(page.locator("[data-comfy-version]")).not().hasText("—");
+    assertThat(page.locator("[data-queue-running]")).hasText("0");
+    Locator models = page.locator("#models table[data-models]");
+    assertThat(models).containsText("checkpoints");
+    assertThat(models).containsText("v1-5-pruned-emaonly-fp16.safetensors");
+    assertThat(page.locator("#runs")).containsText("Succeeded");
+  }
 }

@@ -14,6 +14,9 @@ export function render(el, [id], { go }) {
       <section class="panel"><h2>ComfyUI queue</h2><div id="queue"><p class="muted">Loading…</p></div></section>
       <section class="panel"><h2>ComfyUI options</h2><div id="options"><p class="muted">Loading…</p></div></section>
     </div>
+    <section class="panel"><div class="page-head" style="margin-bottom:.5rem"><h2 style="margin:0">Models</h2>
+      <span class="actions"><button class="btn small secondary" type="button" id="refresh-models">Read again</button></span></div>
+      <div id="models"><p class="muted">Loading…</p></div></section>
     <section class="panel"><div class="page-head" style="margin-bottom:.5rem"><h2 style="margin:0">Setup runs</h2>
       <span class="actions"><button class="btn small" type="button" id="run-setup">Run setup</button>
       <button class="btn small secondary" type="button" id="reset-setup">Reset setup state</button></span></div>
@@ -55,9 +58,11 @@ export function render(el, [id], { go }) {
   async function comfy(s) {
     if (s.status !== 'RUNNING') {
       const words = notice(`ComfyUI can be reached once the server is running (it is ${s.status.toLowerCase()}).`);
-      for (const box of ['#stats', '#queue', '#options']) mount($(box, el), words);
+      for (const box of ['#stats', '#queue', '#options', '#models']) mount($(box, el), words);
       return;
     }
+    // reading the models asks ComfyUI and the server's disk: once per visit, and on request
+    if (lastComfyStatus !== 'RUNNING') models();
     const [stats, queue, options] = await Promise.allSettled([
       get(`/servers/${id}/system-stats`), get(`/servers/${id}/queue`),
       lastComfyStatus === 'RUNNING' ? Promise.resolve(null) : get(`/servers/${id}/options`)]);
@@ -85,6 +90,18 @@ export function render(el, [id], { go }) {
     } else if (options.status === 'rejected') mount($('#options', el), errorBox(options.reason));
   }
 
+  async function models() {
+    const box = $('#models', el);
+    try {
+      const m = await get(`/servers/${id}/models`);
+      const folders = Object.entries(m.folders || {}).filter(([, files]) => files.length);
+      mount(box, folders.length ? html`<div class="table-wrap"><table data-models><thead><tr><th>Folder</th><th>File</th><th>Size</th></tr></thead><tbody>
+        ${folders.flatMap(([folder, files]) => files.map(f => html`<tr><td>${folder}</td><td class="mono">${f.name}</td><td>${size(f.sizeBytes)}</td></tr>`))}
+        </tbody></table></div><p class="muted">Read ${when(m.seenAt)}</p>` : html`<p class="empty">No models on this server yet.</p>`);
+    } catch (e) { mount(box, errorBox(e)); }
+  }
+  $('#refresh-models', el).addEventListener('click', () => { mount($('#models', el), html`<p class="muted">Reading…</p>`); models(); });
+
   let runsMissing = false;
   async function runs() {
     if (runsMissing) return;
@@ -111,6 +128,14 @@ export function render(el, [id], { go }) {
   });
   wireActions(el, refresh);
   return every(3000, refresh);
+}
+
+function size(bytes) {
+  if (bytes == null) return '—';
+  const n = Number(bytes);
+  if (n >= 1024 ** 3) return (n / 1024 ** 3).toFixed(1) + ' GB';
+  if (n >= 1024 ** 2) return (n / 1024 ** 2).toFixed(0) + ' MB';
+  return Math.max(1, Math.round(n / 1024)) + ' KB';
 }
 
 function gb(bytes) {
