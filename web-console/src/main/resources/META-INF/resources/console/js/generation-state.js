@@ -30,8 +30,9 @@ export function applyEvent(g, m) {
 
 /** Bars by node (nodes executed of the graph) and by step (sampler steps of the running node). */
 export function progressBars(g, compact = false) {
-  const nodes = g.totalNodes ? (100 * (g.executedNodes || 0)) / g.totalNodes : g.status === 'COMPLETED' ? 100 : 0;
-  const steps = g.maxSteps ? (100 * (g.step || 0)) / g.maxSteps : 0;
+  const done = g.status === 'COMPLETED';
+  const nodes = done ? 100 : g.totalNodes ? (100 * (g.executedNodes || 0)) / g.totalNodes : 0;
+  const steps = done ? 100 : g.maxSteps ? (100 * (g.step || 0)) / g.maxSteps : 0;
   return html`<div class="bars${compact ? ' compact' : ''}">
     <div class="bar-line"><span class="bar-label">Nodes ${g.totalNodes ? `${g.executedNodes || 0}/${g.totalNodes}` : ''}</span>${progress(nodes, 'Node progress')}</div>
     <div class="bar-line"><span class="bar-label">Steps ${g.maxSteps ? `${g.step || 0}/${g.maxSteps}` : ''}</span>${progress(steps, 'Step progress')}</div>

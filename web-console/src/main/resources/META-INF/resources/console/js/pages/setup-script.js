@@ -16,11 +16,11 @@ export async function render(el, [id], { go }) {
       <div id="script-error"></div>
       <div class="row"><label>Name <input name="name" required value="${script.name}"></label>
         <label>Description <input name="description" value="${script.description || ''}"></label>
-        <label>Kind <select name="kind">
+        <label>Kind <select name="kind" aria-label="Kind">
           <option value="INSTALL" ${script.kind !== 'RESET' ? 'selected' : ''}>Install (sets a server up)</option>
           <option value="RESET" ${script.kind === 'RESET' ? 'selected' : ''}>Reset (removes an installation)</option></select></label></div>
       <p class="muted">A bash script. Each line it prints like <code>##STEP 2/5 Installing models</code> moves the run's progress bar.</p>
-      <label>Script <textarea name="content" rows="18" spellcheck="false">${content}</textarea></label>
+      <label>Script <textarea name="content" aria-label="Script" rows="18" spellcheck="false">${content}</textarea></label>
       <div class="form-actions"><button class="btn" type="submit">Save</button>
         ${isNew ? '' : html`<button class="btn danger" type="button" id="delete-script">Delete</button>`}
         <a class="btn secondary" href="#/setup">Back</a></div>

@@ -10,7 +10,7 @@ export async function render(el, _params, { go, session }) {
         <div class="row"><label>Name <input name="name" required autocomplete="off"></label>
           <label>Description <input name="description" autocomplete="off"></label></div>
         <div class="row" style="margin-top:.75rem"><label>Workflow file (UI or API format) <input name="file" type="file" accept=".json,application/json"></label></div>
-        <label style="margin-top:.75rem">Workflow JSON <textarea name="json" rows="10" spellcheck="false" placeholder='{"3": {"class_type": "KSampler", ...}}'></textarea></label>
+        <label style="margin-top:.75rem">Workflow JSON <textarea name="json" aria-label="Workflow JSON" rows="10" spellcheck="false" placeholder='{"3": {"class_type": "KSampler", ...}}'></textarea></label>
         <div class="form-actions"><button class="btn" type="submit">Import</button></div>
       </form></section>` : ''}
     <section class="panel"><h2>Imported</h2><div id="wf-list"><p class="muted">Loading…</p></div></section>`);
