@@ -212,6 +212,18 @@ class GenerationController {
         .body(Files.readAllBytes(file));
   }
 
+  /** The latest preview while it runs; clients learn of new ones from the preview events. */
+  @GetMapping("/{id}/preview")
+  ResponseEntity<byte[]> preview(
+      @AuthenticationPrincipal AuthenticatedUser user, @PathVariable UUID id) {
+    GenerationPreviews.Preview preview = service.preview(user, id);
+    return ResponseEntity.ok()
+        .contentType(MediaType.parseMediaType(preview.mediaType()))
+        .cacheControl(org.springframework.http.CacheControl.noStore())
+        .eTag("\"" + preview.version() + "\"")
+        .body(preview.image());
+  }
+
   @PostMapping("/{id}/cancel")
   GenerationView cancel(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable UUID id) {
     return service.cancel(user, id);

@@ -19,7 +19,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Generation events for every replica: {@link #publish} sends them through PostgreSQL {@code NOTIFY
  * gpufleet_events}; {@link PgEventChannel} hears them (ours included) and hands them to {@link
- * #deliver}, which fans them out to this replica's subscribers, by generation id.
+ * #deliver}, which fans them out to this replica's subscribers, by generation id. Setup runs'
+ * events travel the same way, keyed by execution id ({@link ExecutionEventRelay}).
  */
 @Component
 class GenerationEventBus {
@@ -33,6 +34,7 @@ class GenerationEventBus {
 
   private final Map<UUID, List<Consumer<GenerationEvent>>> subscribers = new ConcurrentHashMap<>();
   private final List<Consumer<GenerationEvent>> originListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<GenerationEvent>> everything = new CopyOnWriteArrayList<>();
   private final JdbcTemplate jdbc;
 
   GenerationEventBus(JdbcTemplate jdbc) {
@@ -48,6 +50,12 @@ class GenerationEventBus {
               list.remove(subscriber);
               return list.isEmpty() ? null : list;
             });
+  }
+
+  /** Every event this replica hears, whatever its subject; the answer unsubscribes. */
+  Runnable subscribeAll(Consumer<GenerationEvent> subscriber) {
+    everything.add(subscriber);
+    return () -> everything.remove(subscriber);
   }
 
   /**
@@ -77,17 +85,25 @@ class GenerationEventBus {
 
   /** To this replica's subscribers. */
   void deliver(GenerationEvent event) {
-    List<Consumer<GenerationEvent>> list = subscribers.get(event.generationId());
-    if (list == null) {
-      return;
-    }
-    for (Consumer<GenerationEvent> subscriber : list) {
+    List<Consumer<GenerationEvent>> list =
+        subscribers.getOrDefault(event.generationId(), List.of());
+    for (Consumer<GenerationEvent> subscriber : concat(list, everything)) {
       try {
         subscriber.accept(event);
       } catch (RuntimeException e) {
         log.debug("A subscriber of {} failed: {}", event.generationId(), e.getMessage());
       }
     }
+  }
+
+  private static List<Consumer<GenerationEvent>> concat(
+      List<Consumer<GenerationEvent>> a, List<Consumer<GenerationEvent>> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    List<Consumer<GenerationEvent>> all = new java.util.ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   static String encode(GenerationEvent event) {

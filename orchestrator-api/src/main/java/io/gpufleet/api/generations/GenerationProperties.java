@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param staleAfter a running generation with no write this long is checked by any replica
  * @param uploadTtl uploads of a session idle this long (or session-less uploads this old) expire
  * @param uploadCleanupInterval how often expired uploads are deleted
+ * @param previewInterval the least time between two stored previews of one generation
  */
 @ConfigurationProperties("gpufleet.generations")
 public record GenerationProperties(
@@ -27,4 +28,5 @@ public record GenerationProperties(
     @DefaultValue("500ms") Duration progressWriteInterval,
     @DefaultValue("60s") Duration staleAfter,
     @DefaultValue("24h") Duration uploadTtl,
-    @DefaultValue("10m") Duration uploadCleanupInterval) {}
+    @DefaultValue("10m") Duration uploadCleanupInterval,
+    @DefaultValue("1s") Duration previewInterval) {}

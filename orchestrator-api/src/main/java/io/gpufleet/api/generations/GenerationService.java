@@ -35,6 +35,7 @@ import tools.jackson.databind.JsonNode;
 class GenerationService {
 
   static final String GENERATION_NOT_FOUND = "GENERATION_NOT_FOUND";
+  static final String PREVIEW_NOT_AVAILABLE = "PREVIEW_NOT_AVAILABLE";
 
   private final GenerationRepository generations;
   private final WorkflowCatalog workflows;
@@ -45,6 +46,7 @@ class GenerationService {
   private final GenerationSessions sessions;
   private final UploadStore uploads;
   private final GenerationEventBus bus;
+  private final GenerationPreviews previews;
   private final GenerationProperties settings;
   private final TransactionTemplate transaction;
   private final Clock clock;
@@ -60,6 +62,7 @@ class GenerationService {
       GenerationSessions sessions,
       UploadStore uploads,
       GenerationEventBus bus,
+      GenerationPreviews previews,
       GenerationProperties settings,
       TransactionTemplate transaction,
       Clock clock) {
@@ -72,6 +75,7 @@ class GenerationService {
     this.sessions = sessions;
     this.uploads = uploads;
     this.bus = bus;
+    this.previews = previews;
     this.settings = settings;
     this.transaction = transaction;
     this.clock = clock;
@@ -207,6 +211,17 @@ class GenerationService {
     return GenerationViews.of(g, position, eta);
   }
 
+  /** The latest preview of a running generation, if one has come. */
+  GenerationPreviews.Preview preview(AuthenticatedUser user, UUID id) {
+    find(user, id);
+    return previews
+        .find(id)
+        .orElseThrow(
+            () ->
+                ApiException.notFound(
+                    PREVIEW_NOT_AVAILABLE, "Generation " + id + " has no preview (yet)"));
+  }
+
   /** Queued: cancelled at once. Running: interrupted on its server, then cancelled. */
   GenerationView cancel(AuthenticatedUser user, UUID id) {
     find(user, id);
@@ -238,6 +253,7 @@ class GenerationService {
                 }
               });
     }
+    previews.delete(id);
     bus.publish(GenerationEvent.status(id, "CANCELLED"));
     return view(g);
   }
@@ -267,6 +283,7 @@ class GenerationService {
                 old.getProgress().totalNodes()),
             clock.instant());
     generations.saveAndFlush(g);
+    bus.publish(GenerationEvent.status(g.getId(), "QUEUED"));
     dispatcher.wake();
     return view(g);
   }

@@ -1,7 +1,11 @@
 package io.gpufleet.api.generations;
 
+import io.gpufleet.api.setup.ExecutionView;
 import io.gpufleet.api.users.AuthenticatedUser;
 import io.gpufleet.persistence.generations.GenerationRepository;
+import io.gpufleet.persistence.setup.ServerExecution;
+import io.gpufleet.scheduler.setup.SetupNotFoundException;
+import io.gpufleet.scheduler.setup.SetupRunService;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -24,7 +30,9 @@ import tools.jackson.databind.JsonNode;
  * {@code /api/v1/ws}: plain JSON. Clients send {@code {"type":"subscribe","generationIds":[..]}} or
  * {@code unsubscribe}; they hear {@code generation.state} once per subscription, then the same
  * events as the SSE stream, each with its {@code generationId}. Users reach their own generations,
- * admins all; anything else is answered as not found.
+ * admins all; anything else is answered as not found. Admins may also subscribe to {@code "all":
+ * true} (every generation event of the fleet, new generations included) and to {@code
+ * "executionIds"} (setup runs: {@code execution.state}, then output, progress and the end).
  */
 @Component
 class GenerationSocketHandler extends TextWebSocketHandler {
@@ -37,17 +45,25 @@ class GenerationSocketHandler extends TextWebSocketHandler {
   private final GenerationEventBus bus;
   private final GenerationRepository generations;
   private final GenerationService service;
+  private final SetupRunService setupRuns;
   private final Map<String, Client> clients = new ConcurrentHashMap<>();
 
   GenerationSocketHandler(
-      GenerationEventBus bus, GenerationRepository generations, GenerationService service) {
+      GenerationEventBus bus,
+      GenerationRepository generations,
+      GenerationService service,
+      SetupRunService setupRuns) {
     this.bus = bus;
     this.generations = generations;
     this.service = service;
+    this.setupRuns = setupRuns;
   }
 
   private record Client(
-      WebSocketSession session, AuthenticatedUser user, Map<UUID, Runnable> subscriptions) {
+      WebSocketSession session,
+      AuthenticatedUser user,
+      Map<UUID, Runnable> subscriptions,
+      AtomicReference<@Nullable Runnable> everything) {
 
     void send(Map<String, Object> message) {
       try {
@@ -71,7 +87,8 @@ class GenerationSocketHandler extends TextWebSocketHandler {
             new ConcurrentWebSocketSessionDecorator(
                 session, SEND_TIME_LIMIT_MILLIS, BUFFER_LIMIT_BYTES),
             user,
-            new ConcurrentHashMap<>()));
+            new ConcurrentHashMap<>(),
+            new AtomicReference<>()));
   }
 
   @Override
@@ -88,22 +105,107 @@ class GenerationSocketHandler extends TextWebSocketHandler {
       return;
     }
     String type = request.path("type").asString("");
-    List<UUID> ids = new ArrayList<>();
-    for (JsonNode id : request.path("generationIds")) {
-      try {
-        ids.add(UUID.fromString(id.asString("")));
-      } catch (IllegalArgumentException e) {
-        client.send(error("BAD_MESSAGE", "Not a generation id: " + id, null));
-      }
-    }
+    List<UUID> ids = ids(client, request.path("generationIds"), "generation");
+    List<UUID> executions = ids(client, request.path("executionIds"), "execution");
+    boolean all = request.path("all").asBoolean(false);
     if (type.equals("subscribe")) {
-      subscribe(client, ids);
+      if ((all || !executions.isEmpty()) && !client.user().isAdmin()) {
+        client.send(error("FORBIDDEN", "Only admins may follow the fleet or setup runs", null));
+        return;
+      }
+      if (all) {
+        subscribeAll(client);
+      }
+      subscribeExecutions(client, executions);
+      if (!ids.isEmpty() || (!all && executions.isEmpty())) {
+        subscribe(client, ids);
+      }
     } else if (type.equals("unsubscribe")) {
+      if (all) {
+        Runnable off = client.everything().getAndSet(null);
+        if (off != null) {
+          off.run();
+        }
+      }
       ids.forEach(id -> unsubscribe(client, id));
-      client.send(Map.of("type", "unsubscribed", "generationIds", ids));
+      executions.forEach(id -> unsubscribe(client, id));
+      Map<String, Object> answer = new LinkedHashMap<>();
+      answer.put("type", "unsubscribed");
+      answer.put("generationIds", ids);
+      if (!executions.isEmpty()) {
+        answer.put("executionIds", executions);
+      }
+      if (all) {
+        answer.put("all", true);
+      }
+      client.send(answer);
     } else {
       client.send(error("BAD_MESSAGE", "type must be subscribe or unsubscribe", null));
     }
+  }
+
+  private static List<UUID> ids(Client client, JsonNode list, String kind) {
+    List<UUID> ids = new ArrayList<>();
+    for (JsonNode id : list) {
+      try {
+        ids.add(UUID.fromString(id.asString("")));
+      } catch (IllegalArgumentException e) {
+        client.send(error("BAD_MESSAGE", "Not " + kind + " id: " + id, null));
+      }
+    }
+    return ids;
+  }
+
+  /** Every generation event of the fleet (not setup runs'), for the console's live queue. */
+  private void subscribeAll(Client client) {
+    client
+        .everything()
+        .updateAndGet(
+            current ->
+                current != null
+                    ? current
+                    : bus.subscribeAll(
+                        event -> {
+                          if (event.type().startsWith("generation.")) {
+                            client.send(message(event));
+                          }
+                        }));
+    client.send(Map.of("type", "subscribed", "all", true));
+  }
+
+  private void subscribeExecutions(Client client, List<UUID> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    List<UUID> accepted = new ArrayList<>();
+    for (UUID id : ids) {
+      ServerExecution execution;
+      try {
+        execution = setupRuns.get(id);
+      } catch (SetupNotFoundException e) {
+        client.send(executionError(id));
+        continue;
+      }
+      client
+          .subscriptions()
+          .computeIfAbsent(id, key -> bus.subscribe(key, event -> client.send(message(event))));
+      accepted.add(id);
+      Map<String, Object> state = new LinkedHashMap<>();
+      state.put("type", "execution.state");
+      state.put("executionId", id.toString());
+      state.put("execution", ExecutionView.of(execution, false));
+      client.send(state);
+    }
+    client.send(Map.of("type", "subscribed", "executionIds", accepted));
+  }
+
+  private static Map<String, Object> executionError(UUID id) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", "error");
+    m.put("code", "EXECUTION_NOT_FOUND");
+    m.put("message", "No setup run " + id);
+    m.put("executionId", id.toString());
+    return m;
   }
 
   private void subscribe(Client client, List<UUID> ids) {
@@ -141,13 +243,15 @@ class GenerationSocketHandler extends TextWebSocketHandler {
   static Map<String, Object> message(GenerationEvent event) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("type", event.type());
-    m.put("generationId", event.generationId().toString());
+    m.put(
+        event.type().startsWith("execution.") ? "executionId" : "generationId",
+        event.generationId().toString());
     event.data().forEach(m::putIfAbsent);
     return m;
   }
 
   private static Map<String, Object> error(
-      String code, String message, @org.jspecify.annotations.Nullable String generationId) {
+      String code, String message, @Nullable String generationId) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("type", "error");
     m.put("code", code);
@@ -164,6 +268,10 @@ class GenerationSocketHandler extends TextWebSocketHandler {
     if (client != null) {
       client.subscriptions().values().forEach(Runnable::run);
       client.subscriptions().clear();
+      Runnable off = client.everything().getAndSet(null);
+      if (off != null) {
+        off.run();
+      }
     }
   }
 

@@ -28,11 +28,17 @@ class GenerationTransitions {
   private final GenerationRepository generations;
   private final ServerLifecycle lifecycle;
   private final FleetSpend spend;
+  private final GenerationPreviews previews;
   private final Clock clock;
 
   GenerationTransitions(
-      GenerationRepository generations, ServerLifecycle lifecycle, FleetSpend spend, Clock clock) {
+      GenerationRepository generations,
+      ServerLifecycle lifecycle,
+      FleetSpend spend,
+      GenerationPreviews previews,
+      Clock clock) {
     this.generations = generations;
+    this.previews = previews;
     this.spend = spend;
     this.lifecycle = lifecycle;
     this.clock = clock;
@@ -61,6 +67,7 @@ class GenerationTransitions {
         gen -> {
           gen.complete(outputs, clock.instant());
           recordCost(gen);
+          previews.delete(id);
         });
     return g.isPresent();
   }
@@ -91,6 +98,7 @@ class GenerationTransitions {
                 log.info("Generation {} failed: {}", id, failure.message());
                 g.fail(failure, clock.instant());
                 recordCost(g);
+                previews.delete(id);
               }
               return g.getStatus();
             });

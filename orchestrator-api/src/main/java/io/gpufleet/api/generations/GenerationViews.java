@@ -113,6 +113,7 @@ final class GenerationViews {
             "self", base,
             "workflow", base + "/workflow",
             "events", base + "/events",
+            "preview", base + "/preview",
             "cancel", base + "/cancel",
             "regenerate", base + "/regenerate"));
   }

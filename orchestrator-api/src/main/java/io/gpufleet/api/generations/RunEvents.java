@@ -30,6 +30,8 @@ class RunEvents {
   private final RunOutcomes outcomes;
   private final GenerationEventBus bus;
   private final Duration writeInterval;
+  private final Duration previewInterval;
+  private final GenerationPreviews previews;
   private final Clock clock;
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
 
@@ -39,12 +41,15 @@ class RunEvents {
       @Lazy RunOutcomes outcomes,
       GenerationEventBus bus,
       GenerationProperties settings,
+      GenerationPreviews previews,
       Clock clock) {
     this.generations = generations;
     this.transitions = transitions;
     this.outcomes = outcomes;
     this.bus = bus;
     this.writeInterval = settings.progressWriteInterval();
+    this.previewInterval = settings.previewInterval();
+    this.previews = previews;
     this.clock = clock;
   }
 
@@ -52,6 +57,7 @@ class RunEvents {
   private static final class Run {
     final UUID generation;
     final UUID prompt;
+    final @Nullable UUID server;
     final Workflow graph;
     final int totalNodes;
     final Set<String> executed = new HashSet<>();
@@ -60,10 +66,12 @@ class RunEvents {
     @Nullable Integer maxSteps;
     Instant lastWrite = Instant.EPOCH;
     Instant lastPublish = Instant.EPOCH;
+    Instant lastPreview = Instant.EPOCH;
 
-    Run(UUID generation, UUID prompt, Workflow graph) {
+    Run(UUID generation, UUID prompt, @Nullable UUID server, Workflow graph) {
       this.generation = generation;
       this.prompt = prompt;
+      this.server = server;
       this.graph = graph;
       this.totalNodes = Math.max(1, graph.executionOrder(null).size());
     }
@@ -134,6 +142,12 @@ class RunEvents {
         forget(run);
         outcomes.executionError(run.generation, run.prompt, serverId, e);
       }
+    } else if (event instanceof ComfyEvent.Preview) {
+      ComfyEvent.Preview e = (ComfyEvent.Preview) event;
+      Run run = e.promptId() != null ? run(e.promptId()) : runningOn(serverId);
+      if (run != null) {
+        preview(run, e);
+      }
     } else if (event instanceof ComfyEvent.ExecutionInterrupted) {
       Run run = run(((ComfyEvent.ExecutionInterrupted) event).promptId());
       if (run != null) {
@@ -165,6 +179,33 @@ class RunEvents {
     }
   }
 
+  /** Stored at most once per interval; subscribers hear where to fetch it. */
+  private void preview(Run run, ComfyEvent.Preview frame) {
+    Instant now = clock.instant();
+    if (now.isBefore(run.lastPreview.plus(previewInterval))) {
+      return;
+    }
+    run.lastPreview = now;
+    int version =
+        previews.store(run.generation, frame.mediaType(), frame.image(), frame.nodeId(), now);
+    bus.publish(
+        new GenerationEvent(
+            "generation.preview",
+            run.generation,
+            Map.of("url", GenerationPreviews.url(run.generation, version))));
+  }
+
+  /**
+   * A preview frame without metadata (older ComfyUI) belongs to the prompt that executes on that
+   * server now: ComfyUI runs one at a time.
+   */
+  private @Nullable Run runningOn(UUID serverId) {
+    return runs.values().stream()
+        .filter(r -> serverId.equals(r.server) && r.node != null)
+        .findFirst()
+        .orElse(null);
+  }
+
   private void forget(Run run) {
     runs.remove(run.prompt.toString());
   }
@@ -187,7 +228,7 @@ class RunEvents {
     if (g == null || g.getStatus() != GenerationStatus.RUNNING) {
       return null;
     }
-    Run created = new Run(g.getId(), prompt, Workflow.parse(g.getSnapshot()));
+    Run created = new Run(g.getId(), prompt, g.getServerId(), Workflow.parse(g.getSnapshot()));
     Run raced = runs.putIfAbsent(promptId, created);
     return raced != null ? raced : created;
   }

@@ -71,6 +71,7 @@ class GenerationEventsIT extends IntegrationTest {
                 "--server.port=0",
                 // Quartz keeps JVM-wide registries by scheduler name: a second "gpufleet" in this
                 // JVM would take over the first one's connections and close them with it
+                "--spring.quartz.scheduler-name=gpufleet-replica-2",
                 "--spring.quartz.properties.org.quartz.scheduler.instanceName=gpufleet-replica-2",
                 "--gpufleet.admin.user=" + ADMIN_USER,
                 "--gpufleet.admin.password=" + ADMIN_PASSWORD,

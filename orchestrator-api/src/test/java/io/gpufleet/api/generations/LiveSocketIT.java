@@ -1,0 +1,277 @@
+package io.gpufleet.api.generations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gpufleet.api.IntegrationTest;
+import io.gpufleet.persistence.servers.HealthState;
+import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.persistence.servers.ServerRepository;
+import io.gpufleet.persistence.servers.ServerSpec;
+import io.gpufleet.persistence.servers.ServerStatus;
+import io.gpufleet.simulator.comfy.ComfySimulator;
+import io.gpufleet.simulator.comfy.ComfySimulatorConfig;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What the console's live pages rely on: the whole fleet's generation events, the latest preview of
+ * a running generation, and setup runs' output, all over {@code /api/v1/ws}.
+ */
+class LiveSocketIT extends IntegrationTest {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @Autowired ServerRepository servers;
+  @Autowired JdbcTemplate jdbc;
+
+  private final List<ComfySimulator> simulators = new ArrayList<>();
+  private final List<UUID> fixedServers = new ArrayList<>();
+  private final List<String> sandboxServers = new ArrayList<>();
+  private final List<WebSocket> sockets = new ArrayList<>();
+
+  @AfterEach
+  void cleanUp() {
+    sockets.forEach(WebSocket::abort);
+    try {
+      for (UUID id : fixedServers) {
+        jdbc.update("UPDATE servers SET status = 'DESTROYED' WHERE id = ?", id);
+      }
+      for (String id : sandboxServers) {
+        method("DELETE", "/api/v1/servers/" + id, ADMIN_KEY, null);
+      }
+    } finally {
+      simulators.forEach(ComfySimulator::close);
+    }
+  }
+
+  @Test
+  void anAdminFollowingTheFleetHearsNewGenerationsTheirProgressAndPreviews() throws Exception {
+    fixedServer("live", 8);
+    List<JsonNode> heard = new CopyOnWriteArrayList<>();
+    WebSocket ws = socket(ADMIN_KEY, heard);
+    ws.sendText("{\"type\":\"subscribe\",\"all\":true}", true).join();
+    await(() -> types(heard, null).contains("subscribed"));
+    TestUser user = newUser("USER");
+
+    String id = submit(user, "{\"prompt\":\"a lighthouse\",\"steps\":40}");
+
+    await(() -> types(heard, id).contains("generation.preview"));
+    String url = of(heard, id, "generation.preview").get(0).path("url").asString();
+    HttpResponse<byte[]> preview =
+        send(
+            request(url).header("Authorization", "Bearer " + user.key()).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(preview.statusCode()).isEqualTo(200);
+    assertThat(preview.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+    assertThat(preview.body()).startsWith((byte) 0xFF, (byte) 0xD8);
+
+    await(() -> types(heard, id).contains("generation.completed"));
+    assertThat(types(heard, id))
+        .containsSubsequence(
+            "generation.queued",
+            "generation.started",
+            "generation.progress",
+            "generation.completed");
+    JsonNode progress = of(heard, id, "generation.progress").get(0);
+    assertThat(progress.path("totalNodes").asInt()).isPositive();
+    HttpResponse<String> gone = get("/api/v1/generations/" + id + "/preview", user.key());
+    assertThat(gone.statusCode()).isEqualTo(404);
+    assertThat(json(gone).path("code").asString()).isEqualTo("PREVIEW_NOT_AVAILABLE");
+  }
+
+  @Test
+  void onlyAdminsFollowTheWholeFleetOrSetupRuns() throws Exception {
+    TestUser user = newUser("USER");
+    List<JsonNode> heard = new CopyOnWriteArrayList<>();
+    WebSocket ws = socket(user.key(), heard);
+
+    ws.sendText("{\"type\":\"subscribe\",\"all\":true}", true).join();
+    ws.sendText("{\"type\":\"subscribe\",\"executionIds\":[\"" + UUID.randomUUID() + "\"]}", true)
+        .join();
+
+    await(() -> of(heard, null, "error").size() == 2);
+    assertThat(of(heard, null, "error"))
+        .allSatisfy(e -> assertThat(e.path("code").asString()).isEqualTo("FORBIDDEN"));
+    assertThat(types(heard, null)).doesNotContain("subscribed");
+  }
+
+  @Test
+  void aSetupRunsOutputStepsAndEndArriveOverTheSocket() throws Exception {
+    String server = sandboxServer();
+    HttpResponse<String> script =
+        post(
+            "/api/v1/setup-scripts",
+            ADMIN_KEY,
+            """
+            {"name":"slow-%s","kind":"INSTALL","content":"echo '##STEP 1/2 Warm up'\\nfor i in 1 2 3 4 5 6; do echo line $i; sleep 0.3; done\\necho '##STEP 2/2 Finish'\\necho all done\\n"}
+            """
+                .formatted(UUID.randomUUID().toString().substring(0, 8)));
+    assertThat(script.statusCode()).as(script.body()).isEqualTo(201);
+    HttpResponse<String> started =
+        post(
+            "/api/v1/servers/" + server + "/setup",
+            ADMIN_KEY,
+            "{\"setupScriptId\":\"" + json(script).path("id").asString() + "\"}");
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+    String run = json(started).path("id").asString();
+    List<JsonNode> heard = new CopyOnWriteArrayList<>();
+    WebSocket ws = socket(ADMIN_KEY, heard);
+
+    ws.sendText("{\"type\":\"subscribe\",\"executionIds\":[\"" + run + "\"]}", true).join();
+
+    await(() -> types(heard, null).contains("execution.finished"));
+    assertThat(of(heard, null, "execution.state").get(0).path("execution").path("id").asString())
+        .isEqualTo(run);
+    assertThat(of(heard, null, "execution.finished").get(0).path("status").asString())
+        .isEqualTo("SUCCEEDED");
+    String output = json(get("/api/v1/executions/" + run, ADMIN_KEY)).path("output").asString();
+    List<JsonNode> chunks = of(heard, null, "execution.output");
+    assertThat(chunks).isNotEmpty();
+    for (JsonNode chunk : chunks) {
+      int offset = chunk.path("offset").asInt();
+      String text = chunk.path("text").asString();
+      assertThat(output.substring(offset, offset + text.length())).isEqualTo(text);
+    }
+    assertThat(chunks.stream().map(c -> c.path("text").asString()).reduce("", String::concat))
+        .contains("line 6")
+        .contains("all done");
+    assertThat(of(heard, null, "execution.progress"))
+        .extracting(p -> p.path("step").asInt() + "/" + p.path("stepTotal").asInt())
+        .contains("2/2");
+  }
+
+  // --- helpers -----------------------------------------------------------------------------
+
+  private WebSocket socket(String key, List<JsonNode> heard) throws Exception {
+    HttpResponse<String> ticket = post("/api/v1/ws-tickets", key, "");
+    assertThat(ticket.statusCode()).as(ticket.body()).isEqualTo(201);
+    WebSocket ws =
+        HTTP.newWebSocketBuilder()
+            .buildAsync(
+                URI.create(
+                    "ws://127.0.0.1:"
+                        + port
+                        + "/api/v1/ws?ticket="
+                        + json(ticket).path("ticket").asString()),
+                collector(heard))
+            .get(10, TimeUnit.SECONDS);
+    sockets.add(ws);
+    return ws;
+  }
+
+  private static WebSocket.Listener collector(List<JsonNode> messages) {
+    return new WebSocket.Listener() {
+      private final StringBuilder partial = new StringBuilder();
+
+      @Override
+      public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+          messages.add(JSON.readTree(partial.toString()));
+          partial.setLength(0);
+        }
+        socket.request(1);
+        return null;
+      }
+    };
+  }
+
+  /** The types heard, of one generation's events or (null) of all. */
+  private static List<String> types(List<JsonNode> heard, String generation) {
+    return heard.stream()
+        .filter(m -> generation == null || generation.equals(m.path("generationId").asString()))
+        .map(m -> m.path("type").asString())
+        .toList();
+  }
+
+  private static List<JsonNode> of(List<JsonNode> heard, String generation, String type) {
+    return heard.stream()
+        .filter(m -> generation == null || generation.equals(m.path("generationId").asString()))
+        .filter(m -> m.path("type").asString().equals(type))
+        .toList();
+  }
+
+  private void fixedServer(String name, double stepsPerSecond) {
+    ComfySimulator sim =
+        ComfySimulator.start(ComfySimulatorConfig.defaults().withStepsPerSecond(stepsPerSecond));
+    simulators.add(sim);
+    Instant now = Instant.now();
+    Server s =
+        new Server(
+            name + "-" + UUID.randomUUID().toString().substring(0, 6),
+            FixedEndpointProvider.NAME,
+            new ServerSpec("RTX 4090", 1, null, null, 40, null, null, null, null),
+            now);
+    s.moveTo(ServerStatus.RUNNING, null, now);
+    s.recordEndpoints("127.0.0.1", sim.baseUrl(), null, null, now);
+    s.markSetUp(true, now);
+    s.recordHealth(HealthState.HEALTHY, 5, 0, null, null, 0, now);
+    s.recordHardware("RTX 4090", 24_576L);
+    s.setPricePerHour(new BigDecimal("0.40"), now);
+    servers.save(s);
+    fixedServers.add(s.getId());
+  }
+
+  /** A sandbox server that is RUNNING with its first setup run over. */
+  private String sandboxServer() {
+    HttpResponse<String> created =
+        post(
+            "/api/v1/servers",
+            ADMIN_KEY,
+            "{\"name\":\"live-"
+                + UUID.randomUUID().toString().substring(0, 8)
+                + "\",\"gpu\":\"RTX 4090\",\"maxPricePerHour\":2.0}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String id = json(created).path("id").asString();
+    sandboxServers.add(id);
+    await(
+        () -> {
+          JsonNode runs = json(get("/api/v1/servers/" + id + "/executions", ADMIN_KEY));
+          return json(get("/api/v1/servers/" + id, ADMIN_KEY))
+                  .path("status")
+                  .asString()
+                  .equals("RUNNING")
+              && runs.size() > 0
+              && !List.of("QUEUED", "RUNNING").contains(runs.get(0).path("status").asString());
+        });
+    return id;
+  }
+
+  private String submit(TestUser user, String body) {
+    HttpResponse<String> created = post("/api/v1/generations", user.key(), body);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+    return json(created).path("id").asString();
+  }
+
+  private static void await(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 90 s");
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+}
