@@ -4,6 +4,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.WebSocketRoute;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import io.gpufleet.simulator.comfy.ComfySimulator;
@@ -11,6 +12,8 @@ import io.gpufleet.simulator.sandbox.SandboxFleet;
 import java.net.http.HttpResponse;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -66,6 +69,9 @@ class GenerationsIT extends ConsoleTestBase {
     assertThat(progressBar(row, "Step progress")).hasAttribute("aria-valuenow", POSITIVE);
     assertThat(row.locator("[data-server]")).hasText(serverName);
     assertThat(row.locator("[data-node]")).hasText("KSampler");
+    // the latest preview arrives over the socket and is a real picture
+    assertThat(row.locator("img[data-preview]")).isVisible();
+    waitForImages("#queue-table tr[data-generation='" + id + "'] img[data-preview]");
 
     row.getByRole(AriaRole.LINK).first().click();
     assertThat(page.locator("#gen-head h1")).containsText("Generation " + id.substring(0, 8));
@@ -100,6 +106,8 @@ class GenerationsIT extends ConsoleTestBase {
     assertThat(progressBar(page.locator("#gen-progress"), "Step progress"))
         .hasAttribute("aria-valuenow", POSITIVE);
     assertThat(page.locator("#gen-progress [data-current-node]")).containsText("KSampler");
+    assertThat(page.locator("#gen-preview")).isVisible();
+    waitForImages("#gen-preview");
 
     button("Cancel").click();
     assertThat(heading("Cancel this generation?")).isVisible();
@@ -117,6 +125,40 @@ class GenerationsIT extends ConsoleTestBase {
         .hasAttribute("data-status", "COMPLETED", LONG_ATTR);
     waitForImages("#gen-outputs img");
     assertThat(page.locator("#gen-input-values")).containsText("a slow lighthouse");
+  }
+
+  @Test
+  void aDroppedSocketReconnectsResubscribesAndThePageCatchesUp() {
+    List<WebSocketRoute> sockets = new CopyOnWriteArrayList<>();
+    page.routeWebSocket(
+        Pattern.compile(".*/api/v1/ws$"),
+        ws -> {
+          sockets.add(ws);
+          if (sockets.size() == 2) {
+            ws.close(); // the first attempt to reconnect fails too: the page tries again later
+          } else {
+            ws.connectToServer();
+          }
+        });
+    comfy().setStepsPerSecond(4);
+    String id = submit("{\"prompt\":\"through a reconnect\",\"steps\":60}");
+    logIn();
+    page.navigate("/console/index.html#/generations/" + id);
+    Locator live = page.locator("#gen-head [data-live]");
+    assertThat(live).hasAttribute("data-live", "open");
+    assertThat(progressBar(page.locator("#gen-progress"), "Step progress"))
+        .hasAttribute("aria-valuenow", POSITIVE);
+
+    sockets.get(0).close();
+    assertThat(live).hasAttribute("data-live", "down");
+    assertThat(live).containsText("Reconnecting");
+    // a new socket subscribes again, and the rest of the run arrives over it
+    assertThat(live).hasAttribute("data-live", "open");
+    org.assertj.core.api.Assertions.assertThat(sockets).hasSizeGreaterThanOrEqualTo(3);
+    comfy().setStepsPerSecond(200);
+    assertThat(page.locator("#gen-head [data-status]"))
+        .hasAttribute("data-status", "COMPLETED", LONG_ATTR);
+    waitForImages("#gen-outputs img");
   }
 
   @Test

@@ -27,9 +27,10 @@ class WorkflowsIT extends ConsoleTestBase {
       {"4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "nowhere-xl.safetensors"}},
        "5": {"class_type": "EmptyLatentImage", "inputs": {"width": 640, "height": 480, "batch_size": 1}},
        "6": {"class_type": "CLIPTextEncode", "_meta": {"title": "Prompt"}, "inputs": {"text": "a cat", "clip": ["4", 1]}},
+       "7": {"class_type": "CLIPTextEncode", "_meta": {"title": "Negative"}, "inputs": {"text": "dogs", "clip": ["4", 1]}},
        "3": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 10, "cfg": 7.0, "sampler_name": "euler",
              "scheduler": "normal", "denoise": 1.0, "model": ["4", 0], "positive": ["6", 0],
-             "negative": ["6", 0], "latent_image": ["5", 0]}},
+             "negative": ["7", 0], "latent_image": ["5", 0]}},
        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["3", 0], "vae": ["4", 2]}},
        "9": {"class_type": "SaveImage", "inputs": {"filename_prefix": "wf-it", "images": ["8", 0]}}}
       """;
@@ -118,8 +119,7 @@ class WorkflowsIT extends ConsoleTestBase {
     label("Workflow file (UI or API format)")
         .setInputFiles(new FilePayload(name + ".json", "application/json", file));
     assertThat(label("Name")).hasValue(name);
-    assertThat(label("Workflow JSON"))
-        .hasValue(new String(file, StandardCharsets.UTF_8));
+    assertThat(label("Workflow JSON")).hasValue(new String(file, StandardCharsets.UTF_8));
     button("Import").click();
 
     assertThat(heading(name)).isVisible();

@@ -101,9 +101,9 @@ export function render(el) {
     let generationsNote = '';
     try {
       const gens = items(await get('/generations' + query({ status: 'FAILED', size: 5 })));
-      for (const g of gens) failed.push({ when: g.completedAt || g.updatedAt || g.createdAt,
+      for (const g of gens) failed.push({ when: g.finishedAt || g.createdAt,
         what: html`Generation <a href="#/generations/${g.id}">${String(g.id).slice(0, 8)}</a>`, status: 'FAILED',
-        why: typeof g.error === 'string' ? g.error : (g.error && (g.error.message || g.error.exceptionMessage)) || '' });
+        why: g.error ? `${g.error.nodeType ? g.error.nodeType + ": " : ""}${g.error.message}` : "" });
     } catch (e) {
       generationsNote = e.missing ? 'Failed generations will be listed here once the generations API is available.' : e.message;
     }

@@ -76,7 +76,8 @@ export function render(el, _params, { session }) {
       const list = [...items(running), ...items(queued)];
       queue.clear();
       for (const g of list) queue.set(g.id, g);
-      if (live) live.add({ generationIds: list.map(g => g.id) });
+      // admins hear the whole fleet through one subscription; users follow their rows by id
+      if (live && !admin) live.add({ generationIds: list.map(g => g.id) });
       drawQueue();
     } catch (e) {
       if (e.missing) { missing = true; mount($('#gen-missing', el), unavailable('Generations', e)); mount($('#queue', el), ''); mount($('#history', el), ''); }
@@ -84,12 +85,21 @@ export function render(el, _params, { session }) {
     }
   }
 
+  // one read of a generation at a time; events that arrive meanwhile ask for one more
+  const fetching = new Map();
   async function fetchOne(id) {
+    if (fetching.has(id)) { fetching.set(id, true); return; }
+    fetching.set(id, false);
     try {
-      const g = await get(`/generations/${id}`);
-      if (ACTIVE.includes(g.status)) { queue.set(id, g); live.add({ generationIds: [id] }); } else queue.delete(id);
-      drawQueue();
-    } catch (e) { /* gone, or not ours */ }
+      do {
+        fetching.set(id, false);
+        try {
+          const g = await get(`/generations/${id}`);
+          if (ACTIVE.includes(g.status)) { queue.set(id, g); if (!admin) live.add({ generationIds: [id] }); } else queue.delete(id);
+          drawQueue();
+        } catch (e) { queue.delete(id); drawQueue(); /* gone, or not ours */ }
+      } while (fetching.get(id) && !stopped);
+    } finally { fetching.delete(id); }
   }
 
   let historyTimer = null;
@@ -104,11 +114,16 @@ export function render(el, _params, { session }) {
     if (m.type === 'error') return;
     const known = queue.get(id);
     const next = applyEvent(known, m);
-    if (next && !FINAL.includes(next.status)) { queue.set(id, next); drawQueue(); return; }
+    if (next && !FINAL.includes(next.status)) {
+      queue.set(id, next);
+      drawQueue();
+      if (next.status === 'RUNNING' && !next.serverId) fetchOne(id); // its server is not in events
+      return;
+    }
     if (next && FINAL.includes(next.status) || FINAL.includes(m.status)) {
       queue.delete(id);
       previews.delete(id);
-      live.remove({ generationIds: [id] });
+      if (!admin) live.remove({ generationIds: [id] });
       drawQueue();
       historySoon();
       return;

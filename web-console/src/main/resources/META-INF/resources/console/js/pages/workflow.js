@@ -27,7 +27,9 @@ export async function render(el, [id], { session }) {
   const chosen = new Map((wf.inputs || []).map(i => [i.key, i]));
   const fields = candidates(wf.workflow);
   const shortcutOf = new Map();
-  for (const [name, targets] of Object.entries(wf.shortcuts || {})) for (const t of targets) shortcutOf.set(t, name);
+  for (const [name, targets] of Object.entries(wf.shortcuts || {})) {
+    for (const t of targets) shortcutOf.set(t, [...(shortcutOf.get(t) || []), name]);
+  }
 
   mount(el, html`<div class="page-head"><h1>${wf.name}</h1><span class="actions">${wf.isDefault ? html`<span class="badge info">default</span>` : ''}
       <a class="btn secondary" href="#/workflows">All workflows</a></span></div>
@@ -41,7 +43,7 @@ export async function render(el, [id], { session }) {
             <td><label class="check"><input type="checkbox" name="input" value="${f.key}" ${chosen.has(f.key) ? 'checked' : ''} ${admin ? '' : 'disabled'}>
               <span class="mono">${f.key}</span></label></td>
             <td>${f.title || f.classType} <span class="muted">${f.title && f.title !== f.classType ? f.classType : ''}</span></td>
-            <td class="mono">${f.field}</td><td>${shortcutOf.get(f.key) || ''}</td>
+            <td class="mono">${f.field}</td><td>${(shortcutOf.get(f.key) || []).join(', ')}</td>
             <td class="mono clip" title="${shown(f.value)}">${shown(f.value)}</td></tr>`)}</tbody></table></div>`
           : html`<p class="empty">This workflow has no fields to choose.</p>`}
         ${admin ? html`<div class="form-actions"><button class="btn" type="submit">Save inputs</button></div>` : ''}

@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
 
 /** Setup runs in the console: start one, watch its output and steps live, cancel it; scripts. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SetupRunIT extends ConsoleTestBase {
+class SetupRunsIT extends ConsoleTestBase {
 
   private static final String SLOW_SCRIPT =
       "#!/bin/bash\n"
