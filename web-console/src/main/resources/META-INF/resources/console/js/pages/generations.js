@@ -2,7 +2,7 @@
 // filters, as a table or a gallery of thumbnails.
 import { get, items, query } from '../api.js';
 import { html, raw, mount, $, $$, badge, errorBox, unavailable, when, formValues } from '../ui.js';
-import { watch, liveStatus } from '../live.js';
+import { watch, liveStatus, FALLBACK_POLL_MS } from '../live.js';
 import { progressBars, applyEvent, FINAL, ACTIVE } from '../generation-state.js';
 
 const STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'];
@@ -184,13 +184,15 @@ export function render(el, _params, { session }) {
     if (p) { page = Math.max(0, page + Number(p.dataset.page)); history(); }
   });
 
-  let live = null;
+  let live = null, userPoll = null;
   (async () => {
     await names();
     if (stopped) return;
     live = watch({ all: admin, onMessage, poll: loadQueue });
     await loadQueue();
     history();
+    // only admins may follow the whole fleet; a user's new generations are found by a slow poll
+    if (!admin && !stopped) userPoll = setInterval(loadQueue, FALLBACK_POLL_MS);
   })();
-  return () => { stopped = true; clearTimeout(historyTimer); if (live) live.stop(); };
+  return () => { stopped = true; clearTimeout(historyTimer); clearInterval(userPoll); if (live) live.stop(); };
 }
