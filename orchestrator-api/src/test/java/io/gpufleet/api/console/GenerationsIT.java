@@ -162,6 +162,35 @@ class GenerationsIT extends ConsoleTestBase {
   }
 
   @Test
+  void generationsWaitingForTheServerShowTheirPlaceInTheQueue() {
+    comfy().setStepsPerSecond(1);
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(submit("{\"prompt\":\"waiting " + i + "\",\"steps\":200}"));
+    }
+    try {
+      logIn();
+      navLink("Generations").click();
+      Locator queue = page.locator("#queue-table");
+      assertThat(queue.locator("tr[data-generation='" + ids.get(0) + "'] [data-status]"))
+          .hasAttribute("data-status", "RUNNING");
+      Locator first =
+          queue.locator("td[data-position]", new Locator.LocatorOptions().setHasText("#1"));
+      assertThat(first).hasCount(1);
+      assertThat(queue.locator("tr[data-generation='" + ids.get(4) + "'] [data-position]"))
+          .hasText(Pattern.compile("#[2-5]"));
+      // cancelling the first waiting one moves the others up, without a reload
+      String waiting = first.locator("xpath=..").getAttribute("data-generation");
+      post("/api/v1/generations/" + waiting + "/cancel", ADMIN_KEY, "{}");
+      assertThat(queue.locator("tr[data-generation='" + waiting + "']")).hasCount(0);
+      assertThat(first).hasCount(1);
+    } finally {
+      ids.forEach(id -> post("/api/v1/generations/" + id + "/cancel", ADMIN_KEY, "{}"));
+      ids.forEach(this::awaitFinalGeneration);
+    }
+  }
+
+  @Test
   void aFailedGenerationSaysWhereAndWhyInPlainWords() {
     comfy().failNextPrompt("KSampler", "RuntimeError", "the sampler fell over");
     String id = submit("{\"prompt\":\"doomed\",\"steps\":4}");

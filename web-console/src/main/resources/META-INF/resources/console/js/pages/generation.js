@@ -35,7 +35,7 @@ export function render(el, [id], { go }) {
         <a class="btn secondary" href="#/generations">All generations</a></span></div>`);
     const queued = g.status === 'QUEUED';
     mount($('#gen-progress', el), html`
-      ${queued ? html`<p data-queue-position>${g.queuePosition != null ? html`Number <strong>${g.queuePosition}</strong> in the queue` : 'Waiting in the queue'}${g.etaSeconds != null ? html` · starts in about ${g.etaSeconds} s` : ''}</p>` : ''}
+      ${queued ? html`<p data-queue-position>${g.queuePosition != null ? html`Number <strong>${g.queuePosition + 1}</strong> in the queue (${g.queuePosition} waiting ahead)` : 'Waiting in the queue'}${g.etaSeconds != null ? html` · starts in about ${g.etaSeconds} s` : ''}</p>` : ''}
       <p data-current-node>${g.currentNode ? html`Running <strong>${g.currentNode.title || g.currentNode.type || g.currentNode.id}</strong>` : g.status === 'RUNNING' ? 'Starting…' : ''}
         ${g.progress != null ? html` · <span data-percent>${g.progress}%</span>` : ''}</p>
       ${progressBars(g)}

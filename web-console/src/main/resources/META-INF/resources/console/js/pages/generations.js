@@ -61,7 +61,7 @@ export function render(el, _params, { session }) {
         ${list.map(g => html`<tr data-generation="${g.id}">
           <td><a class="mono" href="#/generations/${g.id}">${String(g.id).slice(0, 8)}</a><div class="muted">${workflows.get(g.workflowId) || ''}</div></td>
           <td>${badge(g.status)}</td>
-          <td data-position>${g.status === 'QUEUED' && g.queuePosition != null ? `#${g.queuePosition}` : '—'}</td>
+          <td data-position title="${g.status === 'QUEUED' && g.queuePosition != null ? `${g.queuePosition} waiting ahead` : ''}">${g.status === 'QUEUED' && g.queuePosition != null ? `#${g.queuePosition + 1}` : '—'}</td>
           <td data-server>${serverName(g.serverId)}</td>
           <td style="min-width:14rem">${g.currentNode ? html`<div class="muted" data-node>${g.currentNode.title || g.currentNode.type}</div>` : ''}${progressBars(g, true)}</td>
           <td>${previews.has(g.id) ? html`<img class="thumb" data-preview alt="Latest preview of ${String(g.id).slice(0, 8)}" src="${previews.get(g.id)}">` : html`<span class="thumb"></span>`}</td></tr>`)}
@@ -108,8 +108,16 @@ export function render(el, _params, { session }) {
     historyTimer = setTimeout(() => history(), 500);
   }
 
+  // places in the queue are not in the events: a status change anywhere re-reads the queue once
+  let queueTimer = null;
+  function queueSoon() {
+    clearTimeout(queueTimer);
+    queueTimer = setTimeout(() => loadQueue(), 300);
+  }
+
   function onMessage(m) {
     const id = m.generationId;
+    if (m.type !== 'generation.progress' && m.type !== 'generation.preview' && m.type !== 'generation.state') queueSoon();
     if (m.type === 'generation.preview') { previews.set(id, m.url); drawQueue(); return; }
     if (m.type === 'error') return;
     const known = queue.get(id);
@@ -194,5 +202,5 @@ export function render(el, _params, { session }) {
     // only admins may follow the whole fleet; a user's new generations are found by a slow poll
     if (!admin && !stopped) userPoll = setInterval(loadQueue, FALLBACK_POLL_MS);
   })();
-  return () => { stopped = true; clearTimeout(historyTimer); clearInterval(userPoll); if (live) live.stop(); };
+  return () => { stopped = true; clearTimeout(historyTimer); clearTimeout(queueTimer); clearInterval(userPoll); if (live) live.stop(); };
 }
