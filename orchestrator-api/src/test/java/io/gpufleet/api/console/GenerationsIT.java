@@ -38,11 +38,24 @@ class GenerationsIT extends ConsoleTestBase {
 
   private @Nullable String serverId;
   private String serverName = "";
+  private String submitterKey = ADMIN_KEY;
 
   @BeforeAll
   void rentOneServer() {
     serverName = uniqueName("gens");
     serverId = rentForClass(serverName);
+    // generations are submitted by a user of their own with room, not against the admin's band
+    TestUser user = newUser("USER");
+    HttpResponse<String> patched =
+        method(
+            "PATCH",
+            "/api/v1/users/" + user.id(),
+            ADMIN_KEY,
+            "{\"limits\":{\"generationsPerMinute\":500,\"generationsPerHour\":5000}}");
+    if (patched.statusCode() != 200) {
+      throw new IllegalStateException("Could not raise the user's limits: " + patched.body());
+    }
+    submitterKey = user.key();
     awaitHealthyByApi(serverId);
   }
 
@@ -278,7 +291,7 @@ class GenerationsIT extends ConsoleTestBase {
     HttpResponse<String> created =
         post(
             "/api/v1/generations",
-            ADMIN_KEY,
+            submitterKey,
             body.replace("{", "{\"serverId\":\"" + serverId + "\","));
     if (created.statusCode() != 202) {
       throw new IllegalStateException("Could not submit: " + created.body());
