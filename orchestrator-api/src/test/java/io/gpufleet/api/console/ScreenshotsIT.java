@@ -61,6 +61,8 @@ class ScreenshotsIT extends ConsoleTestBase {
     page.waitForFunction(
         "() => [...document.querySelectorAll('#gen-outputs img')]"
             + ".every(i => i.complete && i.naturalWidth > 0)");
+    assertThat(page.locator("#gen-input-values")).containsText("a lighthouse");
+    assertThat(page.locator("#gen-details")).containsText("SD text-to-image");
     shoot(dir, "generation.png");
 
     navLink("Users").click();

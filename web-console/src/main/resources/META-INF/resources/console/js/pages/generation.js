@@ -37,7 +37,7 @@ export function render(el, [id], { go }) {
     mount($('#gen-progress', el), html`
       ${queued ? html`<p data-queue-position>${g.queuePosition != null ? html`Number <strong>${g.queuePosition + 1}</strong> in the queue (${g.queuePosition} waiting ahead)` : 'Waiting in the queue'}${g.etaSeconds != null ? html` · starts in about ${g.etaSeconds} s` : ''}</p>` : ''}
       <p data-current-node>${g.currentNode ? html`Running <strong>${g.currentNode.title || g.currentNode.type || g.currentNode.id}</strong>` : g.status === 'RUNNING' ? 'Starting…' : ''}
-        ${g.progress != null ? html` · <span data-percent>${g.progress}%</span>` : ''}</p>
+        ${g.currentNode || g.status === 'RUNNING' ? ' · ' : ''}<span data-percent>${g.progress}%</span></p>
       ${progressBars(g)}
       ${preview && active ? html`<figure class="preview"><img id="gen-preview" src="${preview}" alt="Latest preview"><figcaption class="muted">Latest preview</figcaption></figure>` : ''}
       ${g.error ? errorBox({ message: errorWords(g.error) }) : ''}`);

@@ -14,15 +14,15 @@ export function render(el, _params, { session }) {
     <div id="gen-missing"></div>
     <section class="panel" aria-labelledby="queue-title"><h2 id="queue-title">Live queue</h2><div id="queue"><p class="muted">Loading…</p></div></section>
     <section class="panel" aria-labelledby="history-title"><h2 id="history-title">History</h2>
-      <form id="filters" class="row filters" style="align-items:end">
+      <form id="filters"><div class="row filters" style="align-items:end">
         <label>Status <select name="status" aria-label="Status"><option value="">Any</option>${STATUSES.map(s => html`<option value="${s}">${s.charAt(0) + s.slice(1).toLowerCase()}</option>`)}</select></label>
         <label>Workflow <select name="workflowId" aria-label="Workflow"><option value="">Any</option></select></label>
         <label>Server <select name="serverId" aria-label="Server"><option value="">Any</option></select></label>
         <label>From <input name="from" type="date"></label>
         <label>To <input name="to" type="date"></label>
         <div><button class="btn" type="submit">Filter</button></div>
-      </form>
-      <div class="row" style="margin-top:.75rem;align-items:center" role="group" aria-label="Show history as">
+      </div></form>
+      <div class="actions" style="margin-top:.75rem;align-items:center" role="group" aria-label="Show history as">
         <button class="btn small secondary" type="button" data-view="table" aria-pressed="true">Table</button>
         <button class="btn small secondary" type="button" data-view="gallery" aria-pressed="false">Gallery</button>
         <span class="muted" id="history-count"></span>

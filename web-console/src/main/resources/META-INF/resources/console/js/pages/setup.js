@@ -6,11 +6,11 @@ import { executionTable } from './server.js';
 export async function render(el, _params, { go }) {
   mount(el, html`<div class="page-head"><h1>Setup</h1><a class="btn" href="#/setup/scripts/new">New script</a></div>
     <section class="panel"><h2>Start a run</h2>
-      <form id="run-form" class="row" style="align-items:end">
+      <form id="run-form"><div class="row" style="align-items:end">
         <label>Server <select name="server" id="run-server" aria-label="Server" required></select></label>
         <label>Script <select name="setupScriptId" id="run-script" aria-label="Script"><option value="">The server's current script</option></select></label>
         <div><button class="btn" type="submit">Start run</button></div>
-      </form><div id="run-error"></div>
+      </div></form><div id="run-error"></div>
       <p class="muted">Choosing a script makes it the server's setup script from now on.</p></section>
     <section class="panel"><h2>Scripts</h2><div id="scripts"><p class="muted">Loading…</p></div></section>
     <section class="panel"><h2 id="history-title">History of runs</h2><div id="history"><p class="muted">Pick a server above to see its runs.</p></div></section>`);
