@@ -244,7 +244,13 @@ class GenerationsIT extends ConsoleTestBase {
     assertThat(button("Gallery")).hasAttribute("aria-pressed", "true");
     assertThat(page.locator("#history-gallery a[href='#/generations/" + first + "'] img"))
         .isVisible();
-    waitForImages("#history-gallery img");
+    // thumbnails load lazily: these two are at the top of the newest-first gallery
+    waitForImages(
+        "#history-gallery a[href='#/generations/"
+            + first
+            + "'] img, #history-gallery a[href='#/generations/"
+            + second
+            + "'] img");
 
     // a failed-only view of this server has neither
     label("Status").selectOption("FAILED");

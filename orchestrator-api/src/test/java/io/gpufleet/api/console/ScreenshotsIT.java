@@ -52,8 +52,9 @@ class ScreenshotsIT extends ConsoleTestBase {
     navLink("Generations").click();
     assertThat(page.locator("#history-table tr[data-generation='" + generation + "']")).isVisible();
     page.waitForFunction(
-        "() => [...document.querySelectorAll('#history-table img')]"
-            + ".every(i => i.complete && i.naturalWidth > 0)");
+        "g => { const i = document.querySelector(`#history-table tr[data-generation='${g}'] img`);"
+            + " return i && i.complete && i.naturalWidth > 0; }",
+        generation);
     shoot(dir, "generations.png");
 
     page.navigate("/console/index.html#/generations/" + generation);
