@@ -161,6 +161,68 @@ abstract class ConsoleTestBase extends IntegrationTest {
     return json(created).path("id").asString();
   }
 
+  /**
+   * Rents a sandbox server with automatic setup that outlives single tests (a test class shares
+   * it); the caller gives it back with {@link #giveBack} in its {@code @AfterAll}.
+   */
+  protected String rentForClass(String name) {
+    HttpResponse<String> created =
+        post(
+            "/api/v1/servers",
+            ADMIN_KEY,
+            "{\"name\":\""
+                + name
+                + "\",\"gpu\":\"RTX 4090\",\"maxPricePerHour\":2.0,\"autoSetup\":true}");
+    if (created.statusCode() != 201) {
+      throw new IllegalStateException("Could not create a server: " + created.body());
+    }
+    return json(created).path("id").asString();
+  }
+
+  /** Destroys a server, so that it takes no more generations. */
+  protected void giveBack(@Nullable String id) {
+    if (id != null) {
+      method("DELETE", "/api/v1/servers/" + id, ADMIN_KEY, null);
+    }
+  }
+
+  /** Polls the API until the server is set up and healthy, without a browser page. */
+  protected void awaitHealthyByApi(String id) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    JsonNode server;
+    do {
+      server = json(get("/api/v1/servers/" + id, ADMIN_KEY));
+      if (server.path("setUp").asBoolean() && "HEALTHY".equals(server.path("health").asString())) {
+        return;
+      }
+      pause(300);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("Server " + id + " was not set up and healthy: " + server);
+  }
+
+  /** Polls the API until the generation is COMPLETED, FAILED or CANCELLED; answers its view. */
+  protected JsonNode awaitFinalGeneration(String id) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    JsonNode g;
+    do {
+      g = json(get("/api/v1/generations/" + id, ADMIN_KEY));
+      if (List.of("COMPLETED", "FAILED", "CANCELLED").contains(g.path("status").asString())) {
+        return g;
+      }
+      pause(200);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("Generation " + id + " did not end: " + g);
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   protected String serverStatus(String id) {
     return json(get("/api/v1/servers/" + id, ADMIN_KEY)).path("status").asString();
   }

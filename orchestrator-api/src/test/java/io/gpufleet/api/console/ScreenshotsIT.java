@@ -41,11 +41,37 @@ class ScreenshotsIT extends ConsoleTestBase {
     assertThat(page.locator("#stats")).not().containsText("Loading");
     shoot(dir, "server.png");
 
+    String generation =
+        json(post(
+                "/api/v1/generations",
+                ADMIN_KEY,
+                "{\"prompt\":\"a lighthouse\",\"steps\":4,\"serverId\":\"" + id + "\"}"))
+            .path("id")
+            .asString();
+    awaitFinalGeneration(generation);
+    navLink("Generations").click();
+    assertThat(page.locator("#history-table tr[data-generation='" + generation + "']")).isVisible();
+    page.waitForFunction(
+        "g => { const i = document.querySelector(`#history-table tr[data-generation='${g}'] img`);"
+            + " return i && i.complete && i.naturalWidth > 0; }",
+        generation);
+    shoot(dir, "generations.png");
+
+    page.navigate("/console/index.html#/generations/" + generation);
+    assertThat(page.locator("#gen-outputs img")).isVisible();
+    page.waitForFunction(
+        "() => [...document.querySelectorAll('#gen-outputs img')]"
+            + ".every(i => i.complete && i.naturalWidth > 0)");
+    assertThat(page.locator("#gen-input-values")).containsText("a lighthouse");
+    assertThat(page.locator("#gen-details")).containsText("SD text-to-image");
+    shoot(dir, "generation.png");
+
     navLink("Users").click();
     assertThat(page.locator("#user-list")).containsText(ADMIN_USER);
     shoot(dir, "users.png");
 
-    for (String name : new String[] {"dashboard", "servers", "server", "users"}) {
+    for (String name :
+        new String[] {"dashboard", "servers", "server", "generations", "generation", "users"}) {
       byte[] png = Files.readAllBytes(dir.resolve(name + ".png"));
       assertThat(png).startsWith(0x89, 'P', 'N', 'G');
     }

@@ -144,9 +144,11 @@ function gb(bytes) {
 }
 
 export function executionTable(list) {
-  return html`<div class="table-wrap"><table><thead><tr><th>Run</th><th>Status</th><th>Step</th><th>Started</th><th>Took</th></tr></thead><tbody>
-    ${list.map(x => html`<tr><td><a href="#/executions/${x.id}" class="mono">${String(x.id).slice(0, 8)}</a>${x.scriptName ? html` <span class="muted">${x.scriptName}</span>` : ''}</td>
-      <td>${badge(x.status)}</td><td>${x.stepTotal ? `${x.step || 0} / ${x.stepTotal}` : '—'} ${x.stepTitle ? html`<span class="muted">${x.stepTitle}</span>` : ''}</td>
+  return html`<div class="table-wrap"><table class="runs"><thead><tr><th>Run</th><th>Script</th><th>Status</th><th>Step</th><th>Started</th><th>Took</th></tr></thead><tbody>
+    ${list.map(x => html`<tr data-execution="${x.id}"><td><a href="#/executions/${x.id}" class="mono">${String(x.id).slice(0, 8)}</a>${x.kind === 'RESET' ? html` <span class="badge">reset</span>` : ''}</td>
+      <td>${x.scriptName} <span class="muted">v${x.scriptVersion}</span></td>
+      <td>${badge(x.status)}${x.error ? html`<div class="muted">${x.error}</div>` : ''}</td>
+      <td>${x.stepTotal ? `${x.step || 0} / ${x.stepTotal}` : '—'} ${x.stepTitle ? html`<span class="muted">${x.stepTitle}</span>` : ''}</td>
       <td>${when(x.startedAt || x.createdAt)}</td>
       <td>${x.finishedAt && x.startedAt ? duration(new Date(x.finishedAt) - new Date(x.startedAt)) : '—'}</td></tr>`)}
   </tbody></table></div>`;

@@ -1,32 +1,38 @@
-import { get, post, items } from '../api.js';
-import { html, mount, $, errorBox, unavailable, flash, formValues } from '../ui.js';
+// Setup: start a run of a script on a server, the scripts, and a server's history of runs.
+import { get, post, patch, items } from '../api.js';
+import { html, mount, $, errorBox, unavailable, flash, formValues, when } from '../ui.js';
 import { executionTable } from './server.js';
 
 export async function render(el, _params, { go }) {
   mount(el, html`<div class="page-head"><h1>Setup</h1><a class="btn" href="#/setup/scripts/new">New script</a></div>
     <section class="panel"><h2>Start a run</h2>
-      <form id="run-form" class="row" style="align-items:end">
-        <label>Server <select name="server" id="run-server" required></select></label>
-        <label>Script <select name="setupScriptId" id="run-script"><option value="">The server's own</option></select></label>
+      <form id="run-form"><div class="row" style="align-items:end">
+        <label>Server <select name="server" id="run-server" aria-label="Server" required></select></label>
+        <label>Script <select name="setupScriptId" id="run-script" aria-label="Script"><option value="">The server's current script</option></select></label>
         <div><button class="btn" type="submit">Start run</button></div>
-      </form><div id="run-error"></div></section>
+      </div></form><div id="run-error"></div>
+      <p class="muted">Choosing a script makes it the server's setup script from now on.</p></section>
     <section class="panel"><h2>Scripts</h2><div id="scripts"><p class="muted">Loading…</p></div></section>
-    <section class="panel"><h2>History</h2><div id="history"><p class="muted">Pick a server above to see its runs.</p></div></section>`);
+    <section class="panel"><h2 id="history-title">History of runs</h2><div id="history"><p class="muted">Pick a server above to see its runs.</p></div></section>`);
 
   let servers = [];
   try {
-    servers = items(await get('/servers?size=200')).filter(s => s.status !== 'DESTROYED');
+    servers = items(await get('/servers?size=200')).filter(s => s.status !== 'DESTROYED' && s.status !== 'DESTROYING');
   } catch (e) { mount($('#run-error', el), errorBox(e)); }
   const serverSelect = $('#run-server', el);
-  for (const s of servers) serverSelect.add(new Option(`${s.name} (${s.status.toLowerCase()})`, s.id));
+  for (const s of servers) serverSelect.add(new Option(`${s.name} (${s.status.toLowerCase()}${s.setUp ? ', set up' : ''})`, s.id));
   if (!servers.length) serverSelect.add(new Option('No servers yet', ''));
+  const wanted = sessionStorage.getItem('setup-server');
+  if (wanted && servers.some(s => s.id === wanted)) serverSelect.value = wanted;
 
   try {
     const scripts = items(await get('/setup-scripts'));
-    for (const s of scripts) $('#run-script', el).add(new Option(s.name, s.id));
-    mount($('#scripts', el), scripts.length ? html`<table><thead><tr><th>Name</th><th>Description</th></tr></thead><tbody>
-      ${scripts.map(s => html`<tr><td><a href="#/setup/scripts/${s.id}">${s.name}</a>${s.builtIn || s.bundled ? html` <span class="badge">built in</span>` : ''}</td>
-        <td class="muted">${s.description || ''}</td></tr>`)}</tbody></table>` : html`<p class="empty">No scripts yet.</p>`);
+    for (const s of scripts) $('#run-script', el).add(new Option(`${s.name} (${s.kind.toLowerCase()})`, s.id));
+    mount($('#scripts', el), scripts.length ? html`<div class="table-wrap"><table id="scripts-table"><thead><tr><th>Name</th><th>Kind</th><th>Version</th><th>Updated</th></tr></thead><tbody>
+      ${scripts.map(s => html`<tr data-script="${s.name}"><td><a href="#/setup/scripts/${s.id}">${s.name}</a>${s.builtin ? html` <span class="badge">built in</span>` : ''}
+          ${s.description ? html`<div class="muted">${s.description}</div>` : ''}</td>
+        <td>${s.kind === 'RESET' ? 'Reset' : 'Install'}</td><td>${s.version}</td><td>${when(s.updatedAt)}</td></tr>`)}</tbody></table></div>`
+      : html`<p class="empty">No scripts yet.</p>`);
   } catch (e) {
     mount($('#scripts', el), e.missing ? unavailable('Setup scripts', e) : errorBox(e));
   }
@@ -34,6 +40,9 @@ export async function render(el, _params, { go }) {
   async function history() {
     const id = serverSelect.value;
     if (!id) return;
+    sessionStorage.setItem('setup-server', id);
+    const name = servers.find(s => s.id === id)?.name || '';
+    $('#history-title', el).textContent = `History of runs on ${name}`;
     try {
       const list = items(await get(`/servers/${id}/executions`));
       mount($('#history', el), list.length ? executionTable(list) : html`<p class="empty">No runs on this server yet.</p>`);
@@ -47,13 +56,15 @@ export async function render(el, _params, { go }) {
   $('#run-form', el).addEventListener('submit', async (event) => {
     event.preventDefault();
     const v = formValues(event.target);
-    if (!v.server) { mount($('#run-error', el), errorBox({ message: 'Pick a server to set up.' })); return; }
+    const box = $('#run-error', el);
+    if (!v.server) { mount(box, errorBox({ message: 'Pick a server to set up.' })); return; }
     try {
-      const execution = await post(`/servers/${v.server}/setup`, v.setupScriptId ? { setupScriptId: v.setupScriptId } : undefined);
+      if (v.setupScriptId) await patch(`/servers/${v.server}`, { setupScriptId: v.setupScriptId });
+      const execution = await post(`/servers/${v.server}/setup`);
       flash('Setup started.');
-      if (execution && execution.id) go(`/executions/${execution.id}`); else history();
+      go(`/executions/${execution.id}`);
     } catch (e) {
-      mount($('#run-error', el), errorBox(e));
+      mount(box, errorBox({ message: `The run did not start: ${e.message}`, errors: e.errors }));
     }
   });
 }
