@@ -79,6 +79,11 @@ class SetupRunsIT extends ConsoleTestBase {
     assertThat(page.locator("#exec-head [data-status]")).hasAttribute("data-status", "RUNNING");
     assertThat(page.locator("#log")).not().containsText("never printed");
     String executionId = page.url().replaceAll(".*#/executions/", "");
+    // the chosen script ran this once: the server keeps its own
+    var own = json(get("/api/v1/servers/" + serverId, ADMIN_KEY)).path("setupScriptId");
+    org.assertj.core.api.Assertions.assertThat(own.isNull() || own.isMissingNode())
+        .as("the server's own script: %s", own)
+        .isTrue();
 
     button("Cancel run").click();
     assertThat(heading("Cancel this setup run?")).isVisible();

@@ -83,11 +83,19 @@ export function render(el, [id], { go }) {
       const [snapshot, wf] = await Promise.all([get(`/generations/${id}/workflow`),
         g.workflowId ? get(`/workflows/${g.workflowId}`).catch(() => null) : Promise.resolve(null)]);
       const defs = wf ? wf.inputs || [] : [];
-      const rows = defs.map(d => {
+      const given = g.inputs && typeof g.inputs === 'object' ? g.inputs : {};
+      // what the caller set, as they set it (node/field keys or shortcuts like "prompt")
+      const rows = Object.entries(given).map(([key, value]) => {
+        const d = defs.find(x => x.key === key);
+        return { key, title: d && d.title ? d.title : key, value };
+      });
+      // then the other inputs the workflow offers, with the values they ran with (from the snapshot)
+      for (const d of defs) {
+        if (rows.some(r => r.key === d.key)) continue;
         const [node, field] = [d.key.slice(0, d.key.lastIndexOf('/')), d.key.slice(d.key.lastIndexOf('/') + 1)];
         const value = snapshot && snapshot[node] && snapshot[node].inputs ? snapshot[node].inputs[field] : undefined;
-        return { key: d.key, title: d.title || d.key, value };
-      }).filter(r => r.value !== undefined && !Array.isArray(r.value));
+        if (value !== undefined && !Array.isArray(value)) rows.push({ key: d.key, title: `${d.title || d.key} (default)`, value });
+      }
       mount(box, html`${rows.length ? html`<dl class="kv" id="gen-input-values">${rows.map(r => html`<dt title="${r.key}">${r.title} <span class="muted mono">${r.key}</span></dt>
           <dd class="mono">${typeof r.value === 'string' ? r.value : JSON.stringify(r.value)}</dd>`)}</dl>`
         : html`<p class="muted">The workflow's inputs are not known; the snapshot below shows every value it ran with.</p>`}

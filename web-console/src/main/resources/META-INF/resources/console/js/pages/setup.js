@@ -1,5 +1,5 @@
 // Setup: start a run of a script on a server, the scripts, and a server's history of runs.
-import { get, post, patch, items } from '../api.js';
+import { get, post, items } from '../api.js';
 import { html, mount, $, errorBox, unavailable, flash, formValues, when } from '../ui.js';
 import { executionTable } from './server.js';
 
@@ -8,10 +8,10 @@ export async function render(el, _params, { go }) {
     <section class="panel"><h2>Start a run</h2>
       <form id="run-form"><div class="row" style="align-items:end">
         <label>Server <select name="server" id="run-server" aria-label="Server" required></select></label>
-        <label>Script <select name="setupScriptId" id="run-script" aria-label="Script"><option value="">The server's current script</option></select></label>
+        <label>Script <select name="setupScriptId" id="run-script" aria-label="Script"><option value="">The server's own script</option></select></label>
         <div><button class="btn" type="submit">Start run</button></div>
       </div></form><div id="run-error"></div>
-      <p class="muted">Choosing a script makes it the server's setup script from now on.</p></section>
+      <p class="muted">A script chosen here runs this once; the server keeps its own script for later runs.</p></section>
     <section class="panel"><h2>Scripts</h2><div id="scripts"><p class="muted">Loading…</p></div></section>
     <section class="panel"><h2 id="history-title">History of runs</h2><div id="history"><p class="muted">Pick a server above to see its runs.</p></div></section>`);
 
@@ -59,8 +59,8 @@ export async function render(el, _params, { go }) {
     const box = $('#run-error', el);
     if (!v.server) { mount(box, errorBox({ message: 'Pick a server to set up.' })); return; }
     try {
-      if (v.setupScriptId) await patch(`/servers/${v.server}`, { setupScriptId: v.setupScriptId });
-      const execution = await post(`/servers/${v.server}/setup`);
+      // a chosen script runs this once; the server keeps its own for later runs
+      const execution = await post(`/servers/${v.server}/setup`, v.setupScriptId ? { setupScriptId: v.setupScriptId } : undefined);
       flash('Setup started.');
       go(`/executions/${execution.id}`);
     } catch (e) {
