@@ -4,6 +4,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +28,6 @@ class ScreenshotsIT extends ConsoleTestBase {
     awaitHealthy(id);
     newUser("USER");
     logIn();
-
-    assertThat(page.locator("[data-stat=running] .value")).not().containsText("0 ");
-    page.waitForTimeout(500); // the bar chart draws without animation, but after the numbers
-    shoot(dir, "dashboard.png");
 
     navLink("Servers").click();
     assertThat(page.locator("#servers-table")).containsText("Running");
@@ -66,12 +63,34 @@ class ScreenshotsIT extends ConsoleTestBase {
     assertThat(page.locator("#gen-details")).containsText("SD text-to-image");
     shoot(dir, "generation.png");
 
+    // a little history for the dashboard's charts: two more runs, one of them failing
+    for (String body : new String[] {"{\"steps\":3", "{\"steps\":3,\"sampler\":\"no_such\""}) {
+      awaitFinalGeneration(
+          json(post("/api/v1/generations", ADMIN_KEY, body + ",\"serverId\":\"" + id + "\"}"))
+              .path("id")
+              .asString());
+    }
+    navLink("Dashboard").click();
+    assertThat(page.locator("[data-stat=running] .value")).not().containsText("0 ");
+    assertThat(page.locator("#per-hour")).isVisible();
+    page.waitForTimeout(500); // the charts draw without animation, but after the numbers
+    shoot(dir, "dashboard.png");
+
+    navLink("Workflows").click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("SD text-to-image")).click();
+    button("Analyze against the fleet").click();
+    assertThat(page.locator("#analysis-table")).containsText("Ready");
+    assertThat(page.locator("#analysis-table")).containsText("runs)"); // the estimate
+    shoot(dir, "workflow.png");
+
     navLink("Users").click();
     assertThat(page.locator("#user-list")).containsText(ADMIN_USER);
     shoot(dir, "users.png");
 
     for (String name :
-        new String[] {"dashboard", "servers", "server", "generations", "generation", "users"}) {
+        new String[] {
+          "dashboard", "servers", "server", "generations", "generation", "workflow", "users"
+        }) {
       byte[] png = Files.readAllBytes(dir.resolve(name + ".png"));
       assertThat(png).startsWith(0x89, 'P', 'N', 'G');
     }

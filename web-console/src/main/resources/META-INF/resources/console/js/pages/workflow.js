@@ -77,11 +77,14 @@ export async function render(el, [id], { session }) {
     try {
       const a = await post(`/workflows/${id}/analyze`);
       const servers = a.servers || [];
-      mount(box, html`<p data-runnable>${a.runnableSomewhere ? 'At least one running server can run this workflow now.' : 'No running server can run this workflow yet.'}</p>
-        ${servers.length ? html`<div class="table-wrap"><table id="analysis-table"><thead><tr><th>Server</th><th>State</th><th>Ready</th><th>What is missing</th></tr></thead><tbody>
+      const secs = v => v == null ? '—' : (v < 60 ? `${v.toFixed(1)} s` : `${Math.round(v / 60)} min`);
+      mount(box, html`<p data-runnable>${a.runnableSomewhere ? 'At least one running server can run this workflow now.' : 'No running server can run this workflow yet.'}
+        ${a.estimatedSeconds != null ? html` A run takes about <strong data-estimate>${secs(a.estimatedSeconds)}</strong> (recent runs).` : ''}</p>
+        ${servers.length ? html`<div class="table-wrap"><table id="analysis-table"><thead><tr><th>Server</th><th>State</th><th>Ready</th><th>What is missing</th><th>Estimate</th></tr></thead><tbody>
           ${servers.map(s => html`<tr data-server="${s.name}"><td><a href="#/servers/${s.serverId}">${s.name}</a></td><td>${badge(s.status)}</td>
             <td>${badge(s.runnable ? 'HEALTHY' : 'DEGRADED', s.runnable ? 'Ready' : 'Not ready')}</td>
-            <td>${s.missing && s.missing.length ? html`<ul class="plain">${s.missing.map(x => html`<li>${x}</li>`)}</ul>` : '—'}</td></tr>`)}</tbody></table></div>`
+            <td>${s.missing && s.missing.length ? html`<ul class="plain">${s.missing.map(x => html`<li>${x}</li>`)}</ul>` : '—'}</td>
+            <td>${s.estimatedSeconds != null ? html`${secs(s.estimatedSeconds)} <span class="muted">(${s.basedOnRuns} runs)</span>` : html`<span class="muted">no runs yet</span>`}</td></tr>`)}</tbody></table></div>`
           : html`<p class="empty">No server is running, so none can run it.</p>`}`);
     } catch (e) { mount(box, e.missing ? unavailable('Workflow analysis', e) : errorBox(e)); }
   });
