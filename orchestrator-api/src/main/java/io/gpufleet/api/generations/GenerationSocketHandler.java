@@ -30,9 +30,10 @@ import tools.jackson.databind.JsonNode;
  * {@code /api/v1/ws}: plain JSON. Clients send {@code {"type":"subscribe","generationIds":[..]}} or
  * {@code unsubscribe}; they hear {@code generation.state} once per subscription, then the same
  * events as the SSE stream, each with its {@code generationId}. Users reach their own generations,
- * admins all; anything else is answered as not found. Admins may also subscribe to {@code "all":
- * true} (every generation event of the fleet, new generations included) and to {@code
- * "executionIds"} (setup runs: {@code execution.state}, then output, progress and the end).
+ * admins all; anything else is answered as not found. {@code "all": true} follows every generation
+ * the caller may see as it comes (a user's own, the whole fleet's for admins), new ones included;
+ * admins may also follow {@code "executionIds"} (setup runs: {@code execution.state}, then output,
+ * progress and the end).
  */
 @Component
 class GenerationSocketHandler extends TextWebSocketHandler {
@@ -41,12 +42,21 @@ class GenerationSocketHandler extends TextWebSocketHandler {
   private static final Logger log = LoggerFactory.getLogger(GenerationSocketHandler.class);
   private static final int SEND_TIME_LIMIT_MILLIS = 10_000;
   private static final int BUFFER_LIMIT_BYTES = 512 * 1024;
+  private static final int OWNERS_REMEMBERED = 10_000;
 
   private final GenerationEventBus bus;
   private final GenerationRepository generations;
   private final GenerationService service;
   private final SetupRunService setupRuns;
   private final Map<String, Client> clients = new ConcurrentHashMap<>();
+  private final Map<UUID, UUID> owners =
+      java.util.Collections.synchronizedMap(
+          new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<UUID, UUID> eldest) {
+              return size() > OWNERS_REMEMBERED;
+            }
+          });
 
   GenerationSocketHandler(
       GenerationEventBus bus,
@@ -109,8 +119,8 @@ class GenerationSocketHandler extends TextWebSocketHandler {
     List<UUID> executions = ids(client, request.path("executionIds"), "execution");
     boolean all = request.path("all").asBoolean(false);
     if (type.equals("subscribe")) {
-      if ((all || !executions.isEmpty()) && !client.user().isAdmin()) {
-        client.send(error("FORBIDDEN", "Only admins may follow the fleet or setup runs", null));
+      if (!executions.isEmpty() && !client.user().isAdmin()) {
+        client.send(error("FORBIDDEN", "Only admins may follow setup runs", null));
         return;
       }
       if (all) {
@@ -156,8 +166,12 @@ class GenerationSocketHandler extends TextWebSocketHandler {
     return ids;
   }
 
-  /** Every generation event of the fleet (not setup runs'), for the console's live queue. */
+  /**
+   * Every generation event an admin may see (the fleet's: the console's live queue), or a user's
+   * own generations' events, new ones included; never setup runs'.
+   */
   private void subscribeAll(Client client) {
+    AuthenticatedUser user = client.user();
     client
         .everything()
         .updateAndGet(
@@ -166,11 +180,26 @@ class GenerationSocketHandler extends TextWebSocketHandler {
                     ? current
                     : bus.subscribeAll(
                         event -> {
-                          if (event.type().startsWith("generation.")) {
+                          if (event.type().startsWith("generation.")
+                              && (user.isAdmin()
+                                  || user.id().equals(owner(event.generationId())))) {
                             client.send(message(event));
                           }
                         }));
     client.send(Map.of("type", "subscribed", "all", true));
+  }
+
+  /** Who owns a generation: read once per generation and replica, then remembered. */
+  private @Nullable UUID owner(UUID generation) {
+    UUID known = owners.get(generation);
+    if (known != null) {
+      return known;
+    }
+    UUID found = generations.findById(generation).map(g -> g.getUserId()).orElse(null);
+    if (found != null) {
+      owners.put(generation, found);
+    }
+    return found;
   }
 
   private void subscribeExecutions(Client client, List<UUID> ids) {

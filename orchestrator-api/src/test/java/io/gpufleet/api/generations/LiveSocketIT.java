@@ -92,19 +92,25 @@ class LiveSocketIT extends IntegrationTest {
   }
 
   @Test
-  void onlyAdminsFollowTheWholeFleetOrSetupRuns() throws Exception {
+  void aUserFollowingAllHearsOnlyTheirOwnGenerationsAndNoSetupRuns() throws Exception {
+    fixedServer("mine", 40);
     TestUser user = newUser("USER");
+    TestUser other = newUser("USER");
     List<JsonNode> heard = new CopyOnWriteArrayList<>();
     WebSocket ws = socket(user.key(), heard);
-
     ws.sendText("{\"type\":\"subscribe\",\"all\":true}", true).join();
     ws.sendText("{\"type\":\"subscribe\",\"executionIds\":[\"" + UUID.randomUUID() + "\"]}", true)
         .join();
+    await(() -> types(heard, null).contains("subscribed") && types(heard, null).contains("error"));
 
-    await(() -> of(heard, null, "error").size() == 2);
-    assertThat(of(heard, null, "error"))
-        .allSatisfy(e -> assertThat(e.path("code").asString()).isEqualTo("FORBIDDEN"));
-    assertThat(types(heard, null)).doesNotContain("subscribed");
+    String theirs = submit(other, "{\"steps\":2}");
+    String mine = submit(user, "{\"steps\":2}");
+
+    await(() -> types(heard, mine).contains("generation.completed"));
+    assertThat(types(heard, mine)).contains("generation.queued", "generation.progress");
+    await(() -> generationStatus(other, theirs).equals("COMPLETED"));
+    assertThat(types(heard, theirs)).isEmpty();
+    assertThat(of(heard, null, "error").get(0).path("code").asString()).isEqualTo("FORBIDDEN");
   }
 
   @Test
@@ -250,6 +256,10 @@ class LiveSocketIT extends IntegrationTest {
               && !List.of("QUEUED", "RUNNING").contains(runs.get(0).path("status").asString());
         });
     return id;
+  }
+
+  private String generationStatus(TestUser user, String id) {
+    return json(get("/api/v1/generations/" + id, user.key())).path("status").asString();
   }
 
   private String submit(TestUser user, String body) {
