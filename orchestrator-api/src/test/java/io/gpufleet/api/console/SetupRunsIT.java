@@ -137,6 +137,15 @@ class SetupRunsIT extends ConsoleTestBase {
     org.assertj.core.api.Assertions.assertThat(
             json(get("/api/v1/setup-scripts/" + id, ADMIN_KEY)).path("version").asInt())
         .isEqualTo(2);
+
+    button("Delete").click();
+    assertThat(heading("Delete " + name + "?")).isVisible();
+    button("Delete script").click();
+    assertThat(heading("Setup")).isVisible();
+    assertThat(row).hasCount(0);
+    org.assertj.core.api.Assertions.assertThat(
+            get("/api/v1/setup-scripts/" + id, ADMIN_KEY).statusCode())
+        .isEqualTo(404);
   }
 
   // --- helpers

@@ -37,7 +37,7 @@ export async function render(el, [id], { go }) {
   });
   const remove = $('#delete-script', el);
   if (remove) remove.addEventListener('click', async () => {
-    if (!await confirmDialog({ title: `Delete ${script.name}?`, body: 'Servers that use it fall back to the default script.', confirm: 'Delete script' })) return;
+    if (!await confirmDialog({ title: `Delete ${script.name}?`, body: 'It is gone for good. A script that a server uses cannot be deleted while it does.', confirm: 'Delete script' })) return;
     try { await del(`/setup-scripts/${id}`); flash('Script deleted.'); go('/setup'); } catch (e) { mount($('#script-error', el), errorBox(e)); }
   });
 }
