@@ -180,7 +180,9 @@ class GenerationSocketHandler extends TextWebSocketHandler {
                     ? current
                     : bus.subscribeAll(
                         event -> {
+                          // a generation also followed by id hears it there, once
                           if (event.type().startsWith("generation.")
+                              && !client.subscriptions().containsKey(event.generationId())
                               && (user.isAdmin()
                                   || user.id().equals(owner(event.generationId())))) {
                             client.send(message(event));
