@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -130,5 +132,26 @@ public abstract class IntegrationTest {
 
   protected static JsonNode json(HttpResponse<String> response) {
     return JSON.readTree(response.body());
+  }
+
+  /** Polls the condition until it holds; fails the test after 90 s. */
+  protected static void await(BooleanSupplier condition) {
+    await(condition, Duration.ofSeconds(90));
+  }
+
+  /** Polls the condition every 50 ms until it holds; fails the test after {@code patience}. */
+  protected static void await(BooleanSupplier condition, Duration patience) {
+    long deadline = System.nanoTime() + patience.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within " + patience);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
   }
 }

@@ -15,19 +15,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -140,7 +137,8 @@ class GenerationEventsIT extends IntegrationTest {
     WebSocket ws =
         HTTP.newWebSocketBuilder()
             .header("Authorization", "Bearer " + other.key())
-            .buildAsync(URI.create("ws://127.0.0.1:" + port + "/api/v1/ws"), collector(messages))
+            .buildAsync(
+                URI.create("ws://127.0.0.1:" + port + "/api/v1/ws"), JsonMessages.into(messages))
             .get(10, TimeUnit.SECONDS);
     ws.sendText("{\"type\":\"subscribe\",\"generationIds\":[\"" + id + "\"]}", true).join();
     await(() -> types(messages).contains("subscribed"));
@@ -186,7 +184,7 @@ class GenerationEventsIT extends IntegrationTest {
     WebSocket ws =
         HTTP.newWebSocketBuilder()
             .header("Cookie", session)
-            .buildAsync(socket, collector(messages))
+            .buildAsync(socket, JsonMessages.into(messages))
             .get(10, TimeUnit.SECONDS);
     ws.sendText("{\"type\":\"subscribe\",\"generationIds\":[\"" + UUID.randomUUID() + "\"]}", true)
         .join();
@@ -201,7 +199,7 @@ class GenerationEventsIT extends IntegrationTest {
                 HTTP.newWebSocketBuilder()
                     .header("Cookie", session)
                     .header("Origin", "http://evil.example")
-                    .buildAsync(socket, collector(new CopyOnWriteArrayList<>()))
+                    .buildAsync(socket, JsonMessages.into(new CopyOnWriteArrayList<>()))
                     .get(10, TimeUnit.SECONDS));
     assertThat(((WebSocketHandshakeException) crossSite.getCause()).getResponse().statusCode())
         .isEqualTo(403);
@@ -282,7 +280,8 @@ class GenerationEventsIT extends IntegrationTest {
   private static WebSocket open(int port, String query, List<JsonNode> messages) throws Exception {
     return HTTP.newWebSocketBuilder()
         .buildAsync(
-            URI.create("ws://127.0.0.1:" + port + "/api/v1/ws" + query), collector(messages))
+            URI.create("ws://127.0.0.1:" + port + "/api/v1/ws" + query),
+            JsonMessages.into(messages))
         .get(10, TimeUnit.SECONDS);
   }
 
@@ -293,23 +292,6 @@ class GenerationEventsIT extends IntegrationTest {
     } catch (ExecutionException e) {
       return ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode();
     }
-  }
-
-  private static WebSocket.Listener collector(List<JsonNode> messages) {
-    return new WebSocket.Listener() {
-      private final StringBuilder partial = new StringBuilder();
-
-      @Override
-      public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-          messages.add(JSON.readTree(partial.toString()));
-          partial.setLength(0);
-        }
-        socket.request(1);
-        return null;
-      }
-    };
   }
 
   private static List<String> types(List<JsonNode> messages) {
@@ -340,20 +322,5 @@ class GenerationEventsIT extends IntegrationTest {
 
   private String status(TestUser user, String id) {
     return generation(user, id).path("status").asString();
-  }
-
-  private static void await(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 60 s");
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 }

@@ -8,13 +8,11 @@ import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.simulator.comfy.ComfySimulator;
 import io.gpufleet.simulator.comfy.ComfySimulatorConfig;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -227,20 +225,5 @@ class GenerationPipelineIT extends IntegrationTest {
   private JsonNode awaitFinal(TestUser user, String id) {
     await(() -> Set.of("COMPLETED", "FAILED", "CANCELLED").contains(status(user, id)));
     return generation(user, id);
-  }
-
-  private static void await(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 60 s");
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 }

@@ -3,23 +3,17 @@ package io.gpufleet.api.generations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gpufleet.api.IntegrationTest;
-import io.gpufleet.persistence.servers.HealthState;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerRepository;
-import io.gpufleet.persistence.servers.ServerSpec;
-import io.gpufleet.persistence.servers.ServerStatus;
 import io.gpufleet.simulator.comfy.ComfySimulator;
 import io.gpufleet.simulator.comfy.ComfySimulatorConfig;
-import java.math.BigDecimal;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,19 +37,9 @@ class HistoryIT extends IntegrationTest {
   @BeforeAll
   void twoFinishedGenerations() {
     sim = ComfySimulator.start(ComfySimulatorConfig.defaults().withStepsPerSecond(50));
-    Instant now = Instant.now();
     Server s =
-        new Server(
-            "history-" + UUID.randomUUID().toString().substring(0, 6),
-            FixedEndpointProvider.NAME,
-            new ServerSpec("RTX 4090", 1, null, null, 40, null, null, null, null),
-            now);
-    s.moveTo(ServerStatus.RUNNING, null, now);
-    s.recordEndpoints("127.0.0.1", sim.baseUrl(), null, null, now);
-    s.markSetUp(true, now);
-    s.recordHealth(HealthState.HEALTHY, 5, 0, null, null, 0, now);
-    s.recordHardware("RTX 4090", 24_576L);
-    s.setPricePerHour(new BigDecimal("0.40"), now);
+        FixedEndpointProvider.runningAt(
+            "history-" + UUID.randomUUID().toString().substring(0, 6), sim.baseUrl());
     servers.save(s);
     serverId = s.getId();
     user = newUser("USER");
@@ -133,20 +117,5 @@ class HistoryIT extends IntegrationTest {
 
   private String status(String id) {
     return json(get("/api/v1/generations/" + id, user.key())).path("status").asString();
-  }
-
-  private static void await(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 60 s");
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 }

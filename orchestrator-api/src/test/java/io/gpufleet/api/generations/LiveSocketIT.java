@@ -11,14 +11,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -184,27 +181,10 @@ class LiveSocketIT extends IntegrationTest {
                         + port
                         + "/api/v1/ws?ticket="
                         + json(ticket).path("ticket").asString()),
-                collector(heard))
+                JsonMessages.into(heard))
             .get(10, TimeUnit.SECONDS);
     sockets.add(ws);
     return ws;
-  }
-
-  private static WebSocket.Listener collector(List<JsonNode> messages) {
-    return new WebSocket.Listener() {
-      private final StringBuilder partial = new StringBuilder();
-
-      @Override
-      public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-          messages.add(JSON.readTree(partial.toString()));
-          partial.setLength(0);
-        }
-        socket.request(1);
-        return null;
-      }
-    };
   }
 
   /** The types heard, of one generation's events or (null) of all. */
@@ -266,20 +246,5 @@ class LiveSocketIT extends IntegrationTest {
     HttpResponse<String> created = post("/api/v1/generations", user.key(), body);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
     return json(created).path("id").asString();
-  }
-
-  private static void await(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 90 s");
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 }

@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.gpufleet.api.IntegrationTest;
-import io.gpufleet.persistence.servers.HealthState;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerRepository;
-import io.gpufleet.persistence.servers.ServerSpec;
-import io.gpufleet.persistence.servers.ServerStatus;
 import io.gpufleet.simulator.comfy.ComfySimulator;
 import io.gpufleet.simulator.comfy.ComfySimulatorConfig;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +21,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -199,19 +194,9 @@ class WebhooksIT extends IntegrationTest {
     ComfySimulator sim =
         ComfySimulator.start(ComfySimulatorConfig.defaults().withStepsPerSecond(stepsPerSecond));
     simulators.add(sim);
-    Instant now = Instant.now();
     Server s =
-        new Server(
-            name + "-" + UUID.randomUUID().toString().substring(0, 6),
-            FixedEndpointProvider.NAME,
-            new ServerSpec("RTX 4090", 1, null, null, 40, null, null, null, null),
-            now);
-    s.moveTo(ServerStatus.RUNNING, null, now);
-    s.recordEndpoints("127.0.0.1", sim.baseUrl(), null, null, now);
-    s.markSetUp(true, now);
-    s.recordHealth(HealthState.HEALTHY, 5, 0, null, null, 0, now);
-    s.recordHardware("RTX 4090", 24_576L);
-    s.setPricePerHour(new BigDecimal("0.40"), now);
+        FixedEndpointProvider.runningAt(
+            name + "-" + UUID.randomUUID().toString().substring(0, 6), sim.baseUrl());
     servers.save(s);
     serverIds.add(s.getId());
     return sim;
@@ -221,20 +206,5 @@ class WebhooksIT extends IntegrationTest {
     HttpResponse<String> created = post("/api/v1/generations", user.key(), body);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
     return json(created).path("id").asString();
-  }
-
-  private static void await(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 60 s");
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 }
