@@ -126,6 +126,25 @@ class LiveSocketIT extends IntegrationTest {
             "{\"setupScriptId\":\"" + reset + "\"}");
     assertThat(wrongKind.statusCode()).as(wrongKind.body()).isEqualTo(409);
     assertThat(json(wrongKind).path("code").asString()).isEqualTo("SETUP_SCRIPT_WRONG_KIND");
+    HttpResponse<String> noSuchScript =
+        post(
+            "/api/v1/servers/" + server + "/setup",
+            ADMIN_KEY,
+            "{\"setupScriptId\":\"" + UUID.randomUUID() + "\"}");
+    assertThat(noSuchScript.statusCode()).as(noSuchScript.body()).isEqualTo(404);
+    assertThat(noSuchScript.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+    HttpResponse<String> notAnId =
+        post("/api/v1/servers/" + server + "/setup", ADMIN_KEY, "{\"setupScriptId\":\"seven\"}");
+    assertThat(notAnId.statusCode()).as(notAnId.body()).isEqualTo(400);
+    assertThat(json(notAnId).path("code").asString()).isEqualTo("VALIDATION_ERROR");
+    HttpResponse<String> previewOfNothing =
+        get("/api/v1/generations/not-a-generation/preview", ADMIN_KEY);
+    assertThat(previewOfNothing.statusCode()).isEqualTo(400);
+    assertThat(previewOfNothing.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+    assertThat(get("/api/v1/generations/" + UUID.randomUUID() + "/preview", ADMIN_KEY).statusCode())
+        .isEqualTo(404);
     HttpResponse<String> script =
         post(
             "/api/v1/setup-scripts",
