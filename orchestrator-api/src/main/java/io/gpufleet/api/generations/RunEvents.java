@@ -125,9 +125,18 @@ class RunEvents {
       ComfyEvent.Progress e = (ComfyEvent.Progress) event;
       Run run = run(e.promptId());
       if (run != null) {
+        // progress names its node: a node whose "executing" we missed (a socket that opened
+        // after the prompt began) is still shown as the current one
+        boolean nodeChanged = e.node() != null && !e.node().equals(run.node);
+        if (nodeChanged) {
+          if (run.node != null) {
+            run.executed.add(run.node);
+          }
+          run.node = e.node();
+        }
         run.step = e.value();
         run.maxSteps = e.max();
-        write(run, false);
+        write(run, nodeChanged);
       }
     } else if (event instanceof ComfyEvent.ExecutionSuccess) {
       Run run = run(((ComfyEvent.ExecutionSuccess) event).promptId());

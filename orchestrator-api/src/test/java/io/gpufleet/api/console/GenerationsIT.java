@@ -76,7 +76,8 @@ class GenerationsIT extends ConsoleTestBase {
     navLink("Generations").click();
     assertThat(page.locator("[data-live]")).hasAttribute("data-live", "open");
 
-    String id = submit("{\"prompt\":\"a red fox in the snow\",\"steps\":40,\"seed\":4242}");
+    // 80 steps at 5/s: 16 s of running, so the queue can be looked at on a loaded machine
+    String id = submit("{\"prompt\":\"a red fox in the snow\",\"steps\":80,\"seed\":4242}");
     Locator row = page.locator("#queue-table tr[data-generation='" + id + "']");
     assertThat(row).isVisible();
     assertThat(progressBar(row, "Step progress")).hasAttribute("aria-valuenow", POSITIVE);
