@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -141,10 +143,20 @@ public abstract class IntegrationTest {
 
   /** Polls the condition every 50 ms until it holds; fails the test after {@code patience}. */
   protected static void await(BooleanSupplier condition, Duration patience) {
+    awaitValue(condition::getAsBoolean, done -> done, patience, "condition");
+  }
+
+  /**
+   * Reads a value every 50 ms until it satisfies {@code done}, and answers it; fails the test after
+   * {@code patience}, naming {@code what} and the last value read.
+   */
+  protected static <T> T awaitValue(
+      Supplier<T> read, Predicate<? super T> done, Duration patience, String what) {
     long deadline = System.nanoTime() + patience.toNanos();
-    while (!condition.getAsBoolean()) {
+    T value = read.get();
+    while (!done.test(value)) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within " + patience);
+        throw new AssertionError(what + " not reached within " + patience + "; last: " + value);
       }
       try {
         Thread.sleep(50);
@@ -152,6 +164,8 @@ public abstract class IntegrationTest {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);
       }
+      value = read.get();
     }
+    return value;
   }
 }

@@ -186,41 +186,13 @@ abstract class ConsoleTestBase extends IntegrationTest {
     }
   }
 
-  /** Polls the API until the server is set up and healthy, without a browser page. */
-  protected void awaitHealthyByApi(String id) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    JsonNode server;
-    do {
-      server = json(get("/api/v1/servers/" + id, ADMIN_KEY));
-      if (server.path("setUp").asBoolean() && "HEALTHY".equals(server.path("health").asString())) {
-        return;
-      }
-      pause(300);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("Server " + id + " was not set up and healthy: " + server);
-  }
-
   /** Polls the API until the generation is COMPLETED, FAILED or CANCELLED; answers its view. */
   protected JsonNode awaitFinalGeneration(String id) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    JsonNode g;
-    do {
-      g = json(get("/api/v1/generations/" + id, ADMIN_KEY));
-      if (List.of("COMPLETED", "FAILED", "CANCELLED").contains(g.path("status").asString())) {
-        return g;
-      }
-      pause(200);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("Generation " + id + " did not end: " + g);
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return awaitValue(
+        () -> json(get("/api/v1/generations/" + id, ADMIN_KEY)),
+        g -> List.of("COMPLETED", "FAILED", "CANCELLED").contains(g.path("status").asString()),
+        Duration.ofSeconds(120),
+        "generation " + id + " ending");
   }
 
   protected String serverStatus(String id) {
@@ -229,29 +201,19 @@ abstract class ConsoleTestBase extends IntegrationTest {
 
   /** Polls the API until the server is set up and its ComfyUI answers probes. */
   protected void awaitHealthy(String id) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    JsonNode server;
-    do {
-      server = json(get("/api/v1/servers/" + id, ADMIN_KEY));
-      if (server.path("setUp").asBoolean() && "HEALTHY".equals(server.path("health").asString())) {
-        return;
-      }
-      page.waitForTimeout(300);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("Server " + id + " was not set up and healthy: " + server);
+    awaitValue(
+        () -> json(get("/api/v1/servers/" + id, ADMIN_KEY)),
+        s -> s.path("setUp").asBoolean() && "HEALTHY".equals(s.path("health").asString()),
+        Duration.ofSeconds(120),
+        "server " + id + " set up and healthy");
   }
 
   /** Polls the API until the server is in the status (the sandbox rents in a second or two). */
   protected JsonNode awaitStatus(String id, String status) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    JsonNode server;
-    do {
-      server = json(get("/api/v1/servers/" + id, ADMIN_KEY));
-      if (status.equals(server.path("status").asString())) {
-        return server;
-      }
-      page.waitForTimeout(200);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("Server " + id + " did not become " + status + ": " + server);
+    return awaitValue(
+        () -> json(get("/api/v1/servers/" + id, ADMIN_KEY)),
+        s -> status.equals(s.path("status").asString()),
+        Duration.ofSeconds(60),
+        "server " + id + " " + status);
   }
 }

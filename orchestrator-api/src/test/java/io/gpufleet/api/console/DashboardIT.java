@@ -92,18 +92,12 @@ class DashboardIT extends ConsoleTestBase {
   }
 
   private void awaitStatus(TestUser user, String id, String status) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    String now = "";
-    while (System.nanoTime() < deadline) {
-      now = json(get("/api/v1/generations/" + id, user.key())).path("status").asString();
-      if (status.equals(now)) {
-        return;
-      }
-      if (Set.of("COMPLETED", "FAILED", "CANCELLED").contains(now)) {
-        break;
-      }
-      page.waitForTimeout(100);
-    }
-    throw new AssertionError("generation " + id + " is " + now + ", not " + status);
+    String reached =
+        awaitValue(
+            () -> json(get("/api/v1/generations/" + id, user.key())).path("status").asString(),
+            now -> status.equals(now) || Set.of("COMPLETED", "FAILED", "CANCELLED").contains(now),
+            Duration.ofSeconds(60),
+            "generation " + id + " " + status);
+    assertThat(reached).as("generation %s", id).isEqualTo(status);
   }
 }

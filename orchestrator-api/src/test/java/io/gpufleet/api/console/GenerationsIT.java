@@ -56,7 +56,7 @@ class GenerationsIT extends ConsoleTestBase {
       throw new IllegalStateException("Could not raise the user's limits: " + patched.body());
     }
     submitterKey = user.key();
-    awaitHealthyByApi(serverId);
+    awaitHealthy(serverId);
   }
 
   @AfterAll

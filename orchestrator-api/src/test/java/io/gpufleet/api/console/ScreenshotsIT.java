@@ -73,7 +73,10 @@ class ScreenshotsIT extends ConsoleTestBase {
     navLink("Dashboard").click();
     assertThat(page.locator("[data-stat=running] .value")).not().containsText("0 ");
     assertThat(page.locator("#per-hour")).isVisible();
-    page.waitForTimeout(500); // the charts draw without animation, but after the numbers
+    // the charts draw without animation, but after the numbers
+    page.waitForFunction(
+        "() => ['by-state', 'per-hour', 'success-rate'].every(id =>"
+            + " window.Chart && window.Chart.getChart(document.getElementById(id)))");
     shoot(dir, "dashboard.png");
 
     navLink("Workflows").click();

@@ -44,16 +44,7 @@ class SetupRunsIT extends ConsoleTestBase {
       throw new IllegalStateException("Could not create a server: " + created.body());
     }
     serverId = json(created).path("id").asString();
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (!"RUNNING".equals(serverStatus(serverId)) && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
+    awaitStatus(serverId, "RUNNING");
   }
 
   @AfterAll

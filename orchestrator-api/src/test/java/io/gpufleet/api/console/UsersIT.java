@@ -39,6 +39,9 @@ class UsersIT extends ConsoleTestBase {
     assertThat(key).startsWith("gf_");
     assertThat(get("/api/v1/me", key).statusCode()).isEqualTo(200);
     button("I have copied it").click();
+    // the key leaves the DOM with its dialog: wait for that, then look for it anywhere
+    assertThat(page.locator("#dialog")).isHidden();
+    assertThat(shown).hasCount(0);
 
     Locator row = page.locator("tr[data-key=laptop]");
     assertThat(row).containsText("Active");

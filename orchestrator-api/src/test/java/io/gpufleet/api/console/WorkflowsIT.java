@@ -43,7 +43,7 @@ class WorkflowsIT extends ConsoleTestBase {
   void rentOneServer() {
     serverName = uniqueName("wf");
     serverId = rentForClass(serverName);
-    awaitHealthyByApi(serverId);
+    awaitHealthy(serverId);
   }
 
   @AfterAll

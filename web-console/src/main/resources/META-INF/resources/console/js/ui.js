@@ -139,10 +139,20 @@ export function infoDialog(content, closeLabel = 'Close') {
   const dialog = document.getElementById('dialog');
   mount(dialog, html`<form method="dialog">${content}
     <div class="form-actions"><button class="btn" value="close">${closeLabel}</button></div></form>`);
-  dialog.onclose = null;
-  dialog.showModal();
-  // a secret shown once must not linger in the page after the dialog closes
-  return new Promise(resolve => { dialog.onclose = () => { dialog.innerHTML = ''; resolve(); }; });
+  // A secret shown once must leave the page the moment the dialog is dismissed: the close event
+  // comes a task later, so the content is cleared on the submit (or Escape) itself.
+  return new Promise(resolve => {
+    const dismiss = () => {
+      dialog.onclose = dialog.oncancel = null;
+      dialog.innerHTML = '';
+      if (dialog.open) dialog.close();
+      resolve();
+    };
+    dialog.querySelector('form').addEventListener('submit', event => { event.preventDefault(); dismiss(); });
+    dialog.oncancel = event => { event.preventDefault(); dismiss(); };
+    dialog.onclose = dismiss;
+    dialog.showModal();
+  });
 }
 
 /** Reads a form into an object of trimmed strings (checkboxes as booleans). */
