@@ -39,6 +39,14 @@ final class MasterKeys {
     }
   }
 
+  /** Where {@link #load} takes the key from, in words an operator can act on. */
+  static String source(SecretsSettings settings) {
+    String configured = settings.secrets().masterKey();
+    return configured != null && !configured.isBlank()
+        ? "GPUFLEET_SECRETS_MASTER_KEY"
+        : "the key file " + settings.masterKeyFile().toAbsolutePath().normalize();
+  }
+
   /**
    * Writes a new key readable by the owner only. The key is written whole to a temporary file and
    * then linked into place, which fails if the file exists: of two processes starting at once, one

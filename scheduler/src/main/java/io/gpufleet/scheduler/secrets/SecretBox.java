@@ -24,10 +24,20 @@ public final class SecretBox {
   private static final String CIPHER = "AES/GCM/NoPadding";
 
   private final SecretKey key;
+  private final String keySource;
   private final SecureRandom random = new SecureRandom();
 
   /** A box for a 256-bit key. */
   public SecretBox(byte[] masterKey) {
+    this(masterKey, "the configured key");
+  }
+
+  /**
+   * A box for a 256-bit key, and where that key came from (named in errors, so that an operator can
+   * tell which setting differs).
+   */
+  public SecretBox(byte[] masterKey, String keySource) {
+    this.keySource = keySource;
     if (masterKey.length != 32) {
       throw new IllegalArgumentException(
           "the master key must be 256 bits (32 bytes), not " + masterKey.length + " bytes");
@@ -85,7 +95,10 @@ public final class SecretBox {
       return new String(plain, StandardCharsets.UTF_8);
     } catch (javax.crypto.AEADBadTagException e) {
       throw new SecretBoxException(
-          "the secret was tampered with or sealed under another master key", e);
+          "a stored secret was sealed under another master key than this process's ("
+              + keySource
+              + "), or was changed",
+          e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is not available", e);
     }

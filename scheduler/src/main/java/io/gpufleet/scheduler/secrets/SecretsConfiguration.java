@@ -9,7 +9,7 @@ class SecretsConfiguration {
 
   @Bean
   SecretBox secretBox(SecretsSettings settings) {
-    return new SecretBox(MasterKeys.load(settings));
+    return new SecretBox(MasterKeys.load(settings), MasterKeys.source(settings));
   }
 
   /** ComfyUI tokens of servers behind an auth proxy are stored sealed by the box. */
