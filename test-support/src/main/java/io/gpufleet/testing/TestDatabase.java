@@ -119,6 +119,10 @@ public final class TestDatabase {
     }
 
     private static ServerAccess embedded() {
+      // A throw-away server: the library's fast settings stay on (fsync off, synchronous_commit
+      // off), because nothing here must survive a power cut. The platform's own embedded server
+      // runs durably (orchestrator-api's EmbeddedPostgresSettings); never copy these settings
+      // there.
       try {
         EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(postgres)));

@@ -3,11 +3,7 @@ package io.gpufleet.api.system;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -19,29 +15,24 @@ import org.springframework.util.StringUtils;
 /**
  * With no {@code spring.datasource.url}, the platform brings its own PostgreSQL: a real server
  * started from a Maven artifact, whose data lives in {@code <data dir>/postgres} so that a restart
- * keeps it. Kept apart from everything that uses the {@code DataSource} (see PITFALLS.md).
+ * keeps it ({@link EmbeddedDatabase}). Kept apart from everything that uses the {@code DataSource}
+ * (see PITFALLS.md).
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(EmbeddedDatabaseConfiguration.NoDatasourceUrl.class)
 class EmbeddedDatabaseConfiguration {
 
-  private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class);
-
   @Bean(destroyMethod = "close")
-  EmbeddedPostgres embeddedPostgres(GpuFleetProperties properties) throws IOException {
-    Path dataDirectory = properties.dataDir().resolve("postgres").toAbsolutePath().normalize();
-    Files.createDirectories(dataDirectory);
-    EmbeddedPostgres postgres =
-        EmbeddedPostgres.builder()
-            .setDataDirectory(dataDirectory)
-            .setCleanDataDirectory(false)
-            .setPort(properties.embeddedDatabase().port())
-            .start();
-    log.info(
-        "Started the embedded PostgreSQL on port {} with its data in {}",
-        postgres.getPort(),
-        dataDirectory);
-    return postgres;
+  EmbeddedDatabase embeddedDatabase(GpuFleetProperties properties) throws IOException {
+    return EmbeddedDatabase.start(
+        properties.dataDir().resolve("postgres").toAbsolutePath().normalize(),
+        properties.embeddedDatabase().port());
+  }
+
+  /** The server itself, for whoever reports on it; stopped by its {@link EmbeddedDatabase}. */
+  @Bean(destroyMethod = "")
+  EmbeddedPostgres embeddedPostgres(EmbeddedDatabase database) {
+    return database.postgres();
   }
 
   @Bean
