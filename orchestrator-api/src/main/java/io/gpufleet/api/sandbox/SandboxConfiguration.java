@@ -1,11 +1,13 @@
 package io.gpufleet.api.sandbox;
 
+import io.gpufleet.api.system.GpuFleetProperties;
 import io.gpufleet.scheduler.models.HostResolver;
 import io.gpufleet.scheduler.models.UrlProbe;
 import io.gpufleet.simulator.sandbox.SandboxConfig;
 import io.gpufleet.simulator.sandbox.SandboxDownloads;
 import io.gpufleet.simulator.sandbox.SandboxFleet;
 import io.gpufleet.vast.VastClient;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.util.List;
 import org.slf4j.Logger;
@@ -26,14 +28,21 @@ class SandboxConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(SandboxConfiguration.class);
 
+  /** Opened before the fleet and closed after it (the fleet depends on it). */
   @Bean(destroyMethod = "close")
-  SandboxFleet sandboxFleet(SandboxSettings settings) {
+  SandboxRuns sandboxRuns(GpuFleetProperties properties) throws IOException {
+    return SandboxRuns.open(properties.dataDir().resolve("sandbox").toAbsolutePath().normalize());
+  }
+
+  @Bean(destroyMethod = "close")
+  SandboxFleet sandboxFleet(SandboxSettings settings, SandboxRuns runs) {
     SandboxFleet fleet =
         SandboxFleet.start(
             SandboxConfig.defaults()
                 .withLoadingDelay(settings.loadingDelay())
                 .withToolTimeFactor(settings.toolTimeFactor())
-                .withStepsPerSecond(settings.stepsPerSecond()));
+                .withStepsPerSecond(settings.stepsPerSecond())
+                .withWorkRoot(runs.workRoot()));
     log.warn(
         "\n\n  SANDBOX MODE: no Vast.ai API key is configured (GPUFLEET_VAST_API_KEY).\n"
             + "  Servers are rented from a simulated Vast.ai at {}; nothing is real and nothing is"

@@ -45,6 +45,22 @@ final class ProcessTrees {
     terminate(marked, grace);
   }
 
+  /**
+   * Terminates every process whose environment carries {@code name} with a value inside {@code
+   * root} (the sandboxes of one work root, whatever left them running).
+   */
+  static int terminateMarkedUnder(String name, Path root, Duration grace) {
+    byte[] prefix =
+        (name + "=" + root.toAbsolutePath().normalize() + "/").getBytes(StandardCharsets.UTF_8);
+    List<ProcessHandle> marked = new ArrayList<>();
+    ProcessHandle.allProcesses()
+        .filter(p -> p.pid() != ProcessHandle.current().pid())
+        .filter(p -> environmentStartsWith(p.pid(), prefix))
+        .forEach(marked::add);
+    terminate(marked, grace);
+    return marked.size();
+  }
+
   private static void terminate(List<ProcessHandle> processes, Duration grace) {
     processes.forEach(ProcessHandle::destroy);
     long deadline = System.nanoTime() + grace.toNanos();
@@ -73,6 +89,28 @@ final class ProcessTrees {
     } catch (IOException | RuntimeException e) {
       return OptionalLong.empty();
     }
+  }
+
+  private static boolean environmentStartsWith(long pid, byte[] prefix) {
+    byte[] env;
+    try {
+      env = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+    outer:
+    for (int start = 0; start + prefix.length <= env.length; start++) {
+      if (start > 0 && env[start - 1] != 0) {
+        continue;
+      }
+      for (int i = 0; i < prefix.length; i++) {
+        if (env[start + i] != prefix[i]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   private static boolean environmentContains(long pid, byte[] entry) {

@@ -64,6 +64,20 @@ public final class SshSimulator implements AutoCloseable {
   }
 
   /** Starts an endpoint with a fresh sandbox. */
+  /**
+   * The environment variable every process of a sandbox carries, set to its sandbox directory: a
+   * process of a work root's sandboxes can be told by it even after it left its session.
+   */
+  public static final String PROCESS_MARKER = Sandbox.MARKER_VARIABLE;
+
+  /**
+   * Ends every process of any sandbox under {@code workRoot}, such as those a platform that was
+   * killed left running; answers how many there were.
+   */
+  public static int terminateSandboxesUnder(Path workRoot) {
+    return ProcessTrees.terminateMarkedUnder(Sandbox.MARKER_VARIABLE, workRoot, KILL_GRACE);
+  }
+
   public static SshSimulator start(SshSimulatorConfig config) throws IOException {
     Sandbox sandbox = Sandbox.create(config);
     ControlServer control = null;
