@@ -1,14 +1,17 @@
 package io.gpufleet.api.generations;
 
+import io.gpufleet.api.events.GenerationEvent;
+import io.gpufleet.api.events.GenerationEventBus;
 import io.gpufleet.api.generations.GenerationViews.CreateGeneration;
 import io.gpufleet.api.generations.GenerationViews.GenerationView;
 import io.gpufleet.api.routing.FleetView;
 import io.gpufleet.api.routing.RoutingPolicy;
+import io.gpufleet.api.sessions.GenerationSessions;
 import io.gpufleet.api.system.ApiException;
 import io.gpufleet.api.system.ErrorCodes;
+import io.gpufleet.api.uploads.UploadStore;
 import io.gpufleet.api.users.AuthenticatedUser;
 import io.gpufleet.api.workflows.WorkflowCatalog;
-import io.gpufleet.api.workflows.WorkflowImport;
 import io.gpufleet.api.workflows.WorkflowModel;
 import io.gpufleet.comfy.workflow.Workflow;
 import io.gpufleet.persistence.generations.Generation;
@@ -16,36 +19,43 @@ import io.gpufleet.persistence.generations.GenerationRepository;
 import io.gpufleet.persistence.generations.GenerationStatus;
 import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.scheduler.comfy.ComfyClients;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
-/** Submits, reads, cancels and regenerates generations. */
+/**
+ * Submits, reads, cancels and regenerates generations. A queued one is announced as {@link
+ * GenerationQueued}; running it is the dispatcher's.
+ */
 @Service
-class GenerationService {
+public class GenerationService {
 
-  static final String GENERATION_NOT_FOUND = "GENERATION_NOT_FOUND";
+  public static final String GENERATION_NOT_FOUND = "GENERATION_NOT_FOUND";
   static final String PREVIEW_NOT_AVAILABLE = "PREVIEW_NOT_AVAILABLE";
+  static final String INSUFFICIENT_RESOURCES = "INSUFFICIENT_RESOURCES";
 
   private final GenerationRepository generations;
   private final WorkflowCatalog workflows;
   private final FleetView fleet;
   private final ServerRepository servers;
   private final ComfyClients clients;
-  private final Dispatcher dispatcher;
   private final GenerationSessions sessions;
   private final UploadStore uploads;
   private final GenerationEventBus bus;
+  private final ApplicationEventPublisher events;
   private final GenerationPreviews previews;
   private final GenerationProperties settings;
   private final TransactionTemplate transaction;
@@ -58,10 +68,10 @@ class GenerationService {
       FleetView fleet,
       ServerRepository servers,
       ComfyClients clients,
-      Dispatcher dispatcher,
       GenerationSessions sessions,
       UploadStore uploads,
       GenerationEventBus bus,
+      ApplicationEventPublisher events,
       GenerationPreviews previews,
       GenerationProperties settings,
       TransactionTemplate transaction,
@@ -71,10 +81,10 @@ class GenerationService {
     this.fleet = fleet;
     this.servers = servers;
     this.clients = clients;
-    this.dispatcher = dispatcher;
     this.sessions = sessions;
     this.uploads = uploads;
     this.bus = bus;
+    this.events = events;
     this.previews = previews;
     this.settings = settings;
     this.transaction = transaction;
@@ -90,7 +100,7 @@ class GenerationService {
     if (request.serverId() != null && servers.findById(request.serverId()).isEmpty()) {
       throw ApiException.invalidField("serverId", "no such server");
     }
-    Webhooks.requireValidUrl(request.webhookUrl());
+    requireValidWebhookUrl(request.webhookUrl());
     if (request.sessionId() != null) {
       sessions.requireOwn(user, request.sessionId(), "sessionId");
     }
@@ -120,24 +130,18 @@ class GenerationService {
             clock.instant());
     generations.saveAndFlush(g);
     bus.publish(GenerationEvent.status(g.getId(), "QUEUED"));
-    dispatcher.wake();
+    events.publishEvent(new GenerationQueued(g.getId()));
     return view(g);
   }
 
   private void requireRunnable(Workflow snapshot, @Nullable UUID pinned) {
-    RoutingPolicy.Need need =
-        new RoutingPolicy.Need(
-            Set.copyOf(WorkflowImport.nodeClasses(snapshot)),
-            WorkflowImport.models(snapshot),
-            pinned,
-            null,
-            null);
+    RoutingPolicy.Need need = RoutingPolicy.Need.of(snapshot, pinned, null, null);
     List<RoutingPolicy.Candidate> candidates = fleet.candidates(pinned);
     Optional<String> reason = fleet.policy().unrunnable(need, candidates);
     if (reason.isPresent()) {
       throw new ApiException(
               HttpStatus.BAD_REQUEST,
-              ErrorCodes.INSUFFICIENT_RESOURCES,
+              INSUFFICIENT_RESOURCES,
               "No server of the fleet can run this workflow: " + reason.get())
           .with("reason", reason.get());
     }
@@ -145,9 +149,26 @@ class GenerationService {
         && fleet.policy().route(need, candidates) instanceof RoutingPolicy.Route.Impossible) {
       throw new ApiException(
           HttpStatus.BAD_REQUEST,
-          ErrorCodes.INSUFFICIENT_RESOURCES,
+          INSUFFICIENT_RESOURCES,
           ((RoutingPolicy.Route.Impossible) fleet.policy().route(need, candidates)).reason());
     }
+  }
+
+  /** Only absolute http(s) URLs with a host. */
+  static void requireValidWebhookUrl(@Nullable String url) {
+    if (url == null) {
+      return;
+    }
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+        return;
+      }
+    } catch (URISyntaxException e) {
+      // falls through
+    }
+    throw ApiException.invalidField("webhookUrl", "must be an absolute http or https URL");
   }
 
   private static Map<String, JsonNode> inputs(CreateGeneration r) {
@@ -186,18 +207,21 @@ class GenerationService {
     }
   }
 
-  GenerationView get(AuthenticatedUser user, UUID id) {
+  /** The caller's generation (any for admins) as the API shows it, or 404. */
+  public GenerationView get(AuthenticatedUser user, UUID id) {
     return view(find(user, id));
   }
 
-  Generation find(AuthenticatedUser user, UUID id) {
+  /** The caller's generation (any for admins), or 404. */
+  public Generation find(AuthenticatedUser user, UUID id) {
     return generations
         .findById(id)
         .filter(g -> user.isAdmin() || g.getUserId().equals(user.id()))
         .orElseThrow(() -> ApiException.notFound(GENERATION_NOT_FOUND, "No generation " + id));
   }
 
-  GenerationView view(Generation g) {
+  /** As the API shows it: with its place in the queue and an estimate of when it is done. */
+  public GenerationView view(Generation g) {
     Long position = null;
     Long eta = null;
     double mean = generations.meanRunSeconds();
@@ -284,7 +308,7 @@ class GenerationService {
             clock.instant());
     generations.saveAndFlush(g);
     bus.publish(GenerationEvent.status(g.getId(), "QUEUED"));
-    dispatcher.wake();
+    events.publishEvent(new GenerationQueued(g.getId()));
     return view(g);
   }
 }

@@ -1,6 +1,7 @@
 package io.gpufleet.api.generations;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.gpufleet.api.results.StoredOutput;
 import io.gpufleet.persistence.generations.Generation;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -12,8 +13,8 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Requests and responses of the generations API. */
-final class GenerationViews {
+/** Requests and responses of the generations API; webhooks, history and live show the same view. */
+public final class GenerationViews {
 
   static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -40,7 +41,7 @@ final class GenerationViews {
       @Nullable String webhookUrl) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record GenerationView(
+  public record GenerationView(
       UUID id,
       String status,
       @Nullable UUID workflowId,
@@ -69,15 +70,17 @@ final class GenerationViews {
       @Nullable ErrorView error,
       Map<String, String> links) {}
 
-  record NodeView(String id, @Nullable String type, @Nullable String title) {}
+  public record NodeView(String id, @Nullable String type, @Nullable String title) {}
 
-  record OutputView(int index, String url, String contentType) {}
+  public record OutputView(int index, String url, String contentType) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record ErrorView(
+  public record ErrorView(
       @Nullable String nodeId, @Nullable String nodeType, String type, String message) {}
 
-  static GenerationView of(Generation g, @Nullable Long queuePosition, @Nullable Long etaSeconds) {
+  /** The view without its place in the queue and estimate (exports, webhooks). */
+  public static GenerationView of(
+      Generation g, @Nullable Long queuePosition, @Nullable Long etaSeconds) {
     String base = "/api/v1/generations/" + g.getId();
     Generation.Progress p = g.getProgress();
     Generation.Failure f = g.getFailure();

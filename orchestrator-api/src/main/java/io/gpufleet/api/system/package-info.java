@@ -1,4 +1,4 @@
-/** Cross-cutting web concerns: configuration, the embedded database, health, security, errors. */
+/** Cross-cutting web concerns: configuration, the embedded database, health, paging, errors. */
 @NullMarked
 package io.gpufleet.api.system;
 

@@ -1,4 +1,7 @@
-/** Users, their API keys and the first admin. */
+/**
+ * Users: accounts, their API keys, the first admin, and how a request says who it is (API keys,
+ * console sessions with CSRF) and what its role may reach (the security filter chain).
+ */
 @NullMarked
 package io.gpufleet.api.users;
 

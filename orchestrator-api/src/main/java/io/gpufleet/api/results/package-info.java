@@ -1,0 +1,8 @@
+/**
+ * Results: where generations' outputs are kept once copied off their server, so that they outlive
+ * it (a directory under the data directory).
+ */
+@NullMarked
+package io.gpufleet.api.results;
+
+import org.jspecify.annotations.NullMarked;
