@@ -4,7 +4,9 @@
  * the run over the server's WebSocket, settles it from the history (outputs into the result store)
  * and retries or fails what was lost. It tells others what happened through the event bus.
  */
+@ApplicationModule(allowedDependencies = {"events", "generations", "results", "routing", "uploads"})
 @NullMarked
 package io.gpufleet.api.dispatch;
 
 import org.jspecify.annotations.NullMarked;
+import org.springframework.modulith.ApplicationModule;

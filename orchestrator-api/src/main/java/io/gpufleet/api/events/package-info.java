@@ -3,7 +3,9 @@
  * PostgreSQL NOTIFY; every replica listens and fans events out to its own subscribers (SSE,
  * WebSocket) and to listeners that act once in the fleet (webhooks).
  */
+@ApplicationModule(allowedDependencies = {})
 @NullMarked
 package io.gpufleet.api.events;
 
 import org.jspecify.annotations.NullMarked;
+import org.springframework.modulith.ApplicationModule;

@@ -3,7 +3,9 @@
  * session holds elsewhere (uploads) goes before the session does, through {@link
  * io.gpufleet.api.sessions.SessionContents}.
  */
+@ApplicationModule(allowedDependencies = {"system", "users"})
 @NullMarked
 package io.gpufleet.api.sessions;
 
 import org.jspecify.annotations.NullMarked;
+import org.springframework.modulith.ApplicationModule;
