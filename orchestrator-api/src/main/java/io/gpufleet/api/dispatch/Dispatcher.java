@@ -4,40 +4,25 @@ import io.gpufleet.api.events.GenerationEvent;
 import io.gpufleet.api.events.GenerationEventBus;
 import io.gpufleet.api.generations.GenerationProperties;
 import io.gpufleet.api.generations.GenerationQueued;
-import io.gpufleet.api.results.ResultStore;
 import io.gpufleet.api.routing.FleetView;
 import io.gpufleet.api.routing.RoutingPolicy;
 import io.gpufleet.api.routing.RoutingPolicy.Candidate;
 import io.gpufleet.api.routing.RoutingPolicy.Route;
-import io.gpufleet.api.uploads.UploadStore;
-import io.gpufleet.comfy.ComfyClient;
-import io.gpufleet.comfy.ComfyException;
-import io.gpufleet.comfy.NodeError;
 import io.gpufleet.comfy.workflow.Workflow;
 import io.gpufleet.persistence.generations.Generation;
 import io.gpufleet.persistence.generations.GenerationRepository;
 import io.gpufleet.persistence.generations.GenerationStatus;
-import io.gpufleet.persistence.servers.Server;
-import io.gpufleet.persistence.servers.ServerRepository;
-import io.gpufleet.scheduler.comfy.ComfyClients;
-import io.gpufleet.scheduler.health.HealthProber;
-import io.gpufleet.scheduler.servers.ServerLifecycle;
 import jakarta.annotation.PreDestroy;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -47,8 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Each replica's dispatcher: claims queued generations with SKIP LOCKED (so each is dispatched
- * once), routes them, commits the attempt, then posts the prompt under our own id. It also checks
- * running attempts against their servers.
+ * once), routes them, commits the attempt, then has {@link PromptSender} post the prompt under our
+ * own id. It also checks running attempts against their servers ({@link RunOutcomes}).
  */
 @Component
 class Dispatcher {
@@ -57,15 +42,9 @@ class Dispatcher {
   private static final int CLAIM_BATCH = 20;
 
   private final GenerationRepository generations;
-  private final ServerRepository servers;
   private final FleetView fleet;
-  private final ComfyClients clients;
-  private final ComfySessions sessions;
-  private final UploadStore uploads;
-  private final GenerationTransitions transitions;
+  private final PromptSender sender;
   private final RunOutcomes outcomes;
-  private final HealthProber health;
-  private final ServerLifecycle lifecycle;
   private final GenerationEventBus bus;
   private final Replica replica;
   private final GenerationProperties settings;
@@ -79,34 +58,23 @@ class Dispatcher {
             return t;
           });
 
-  private record Planned(UUID generation, UUID prompt, UUID server, Workflow graph) {}
+  /** An attempt committed to a server, its prompt still to be posted. */
+  record Planned(UUID generation, UUID prompt, UUID server, Workflow graph) {}
 
   Dispatcher(
       GenerationRepository generations,
-      ServerRepository servers,
       FleetView fleet,
-      ComfyClients clients,
-      ComfySessions sessions,
-      UploadStore uploads,
-      GenerationTransitions transitions,
+      PromptSender sender,
       RunOutcomes outcomes,
-      HealthProber health,
-      ServerLifecycle lifecycle,
       GenerationEventBus bus,
       Replica replica,
       GenerationProperties settings,
       TransactionTemplate transaction,
       Clock clock) {
     this.generations = generations;
-    this.servers = servers;
     this.fleet = fleet;
-    this.clients = clients;
-    this.sessions = sessions;
-    this.uploads = uploads;
-    this.transitions = transitions;
+    this.sender = sender;
     this.outcomes = outcomes;
-    this.health = health;
-    this.lifecycle = lifecycle;
     this.bus = bus;
     this.replica = replica;
     this.settings = settings;
@@ -136,7 +104,7 @@ class Dispatcher {
         if (planned.isEmpty()) {
           return;
         }
-        planned.forEach(this::submit);
+        planned.forEach(sender::send);
       }
     } catch (RuntimeException e) {
       log.warn("Dispatching failed: {}", e.toString());
@@ -210,103 +178,6 @@ class Dispatcher {
                 c.vramMb()));
       }
     }
-  }
-
-  private void submit(Planned p) {
-    bus.publish(GenerationEvent.status(p.generation(), "STARTED"));
-    Server server = servers.findById(p.server()).orElse(null);
-    if (server == null) {
-      return;
-    }
-    transitions.activity(server.getId());
-    try {
-      sessions.ensure(server);
-      ComfyClient client = clients.forServer(server);
-      Workflow graph = withUploads(client, p.graph());
-      if (graph == null) {
-        transitions
-            .failed(
-                p.generation(),
-                p.prompt(),
-                new Generation.Failure(
-                    null, null, "UploadMissing", "An input upload has expired or was deleted"),
-                false,
-                null,
-                null)
-            .ifPresent(s -> bus.publish(GenerationEvent.status(p.generation(), s.name())));
-        return;
-      }
-      client.submit(graph, p.prompt(), replica.id());
-      if (!transitions.submitted(p.generation(), p.prompt())) {
-        // cancelled (or taken back) between our commit and the post: nothing may run for it
-        withdraw(client, p.prompt());
-      }
-    } catch (ComfyException.PromptRejected e) {
-      NodeError first = e.nodeErrors().values().stream().findFirst().orElse(null);
-      String message =
-          first == null || first.errors().isEmpty()
-              ? e.getMessage()
-              : first.errors().get(0).message() + ": " + first.errors().get(0).details();
-      transitions
-          .failed(
-              p.generation(),
-              p.prompt(),
-              new Generation.Failure(
-                  first == null ? null : first.nodeId(),
-                  first == null ? null : first.classType(),
-                  e.type() == null ? "PromptRejected" : e.type(),
-                  message),
-              false,
-              null,
-              null)
-          .ifPresent(s -> bus.publish(GenerationEvent.status(p.generation(), s.name())));
-    } catch (ComfyException e) {
-      health.recordFailure(server.getId(), e);
-      transitions
-          .failed(
-              p.generation(),
-              p.prompt(),
-              new Generation.Failure(null, null, "SubmitFailed", e.getMessage()),
-              e.retryable(),
-              server.getId(),
-              null)
-          .ifPresent(s -> bus.publish(GenerationEvent.status(p.generation(), s.name())));
-    }
-  }
-
-  private static void withdraw(ComfyClient client, UUID prompt) {
-    try {
-      client.deleteFromQueue(List.of(prompt.toString()));
-      client.interrupt(prompt.toString());
-    } catch (ComfyException e) {
-      log.debug("Could not withdraw prompt {}: {}", prompt, e.toString());
-    }
-  }
-
-  /**
-   * Puts the graph's uploads on the chosen server and points their inputs at the stored names; null
-   * when one of them is gone.
-   */
-  private @Nullable Workflow withUploads(ComfyClient client, Workflow graph) {
-    Workflow result = graph;
-    for (Map.Entry<String, UUID> ref : UploadStore.references(graph).entrySet()) {
-      Path file = uploads.path(ref.getValue());
-      var meta = uploads.find(ref.getValue());
-      if (meta.isEmpty() || !Files.exists(file)) {
-        return null;
-      }
-      byte[] bytes;
-      try {
-        bytes = Files.readAllBytes(file);
-      } catch (IOException e) {
-        return null;
-      }
-      String name =
-          "gpufleet-" + ref.getValue() + "." + ResultStore.extension(meta.get().contentType());
-      String stored = client.uploadImage(name, bytes, "", true).reference();
-      result = result.with(ref.getKey(), stored, null);
-    }
-    return result;
   }
 
   private void monitorGuarded() {

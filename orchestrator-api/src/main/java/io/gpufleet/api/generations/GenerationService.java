@@ -5,11 +5,8 @@ import io.gpufleet.api.events.GenerationEventBus;
 import io.gpufleet.api.generations.GenerationViews.CreateGeneration;
 import io.gpufleet.api.generations.GenerationViews.GenerationView;
 import io.gpufleet.api.routing.FleetView;
-import io.gpufleet.api.routing.RoutingPolicy;
-import io.gpufleet.api.sessions.GenerationSessions;
 import io.gpufleet.api.system.ApiException;
 import io.gpufleet.api.system.ErrorCodes;
-import io.gpufleet.api.uploads.UploadStore;
 import io.gpufleet.api.users.AuthenticatedUser;
 import io.gpufleet.api.workflows.WorkflowCatalog;
 import io.gpufleet.api.workflows.WorkflowModel;
@@ -19,22 +16,13 @@ import io.gpufleet.persistence.generations.GenerationRepository;
 import io.gpufleet.persistence.generations.GenerationStatus;
 import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.scheduler.comfy.ComfyClients;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Submits, reads, cancels and regenerates generations. A queued one is announced as {@link
@@ -45,15 +33,13 @@ public class GenerationService {
 
   public static final String GENERATION_NOT_FOUND = "GENERATION_NOT_FOUND";
   static final String PREVIEW_NOT_AVAILABLE = "PREVIEW_NOT_AVAILABLE";
-  static final String INSUFFICIENT_RESOURCES = "INSUFFICIENT_RESOURCES";
 
   private final GenerationRepository generations;
   private final WorkflowCatalog workflows;
   private final FleetView fleet;
   private final ServerRepository servers;
   private final ComfyClients clients;
-  private final GenerationSessions sessions;
-  private final UploadStore uploads;
+  private final SubmissionChecks checks;
   private final GenerationEventBus bus;
   private final ApplicationEventPublisher events;
   private final GenerationPreviews previews;
@@ -68,8 +54,7 @@ public class GenerationService {
       FleetView fleet,
       ServerRepository servers,
       ComfyClients clients,
-      GenerationSessions sessions,
-      UploadStore uploads,
+      SubmissionChecks checks,
       GenerationEventBus bus,
       ApplicationEventPublisher events,
       GenerationPreviews previews,
@@ -81,8 +66,7 @@ public class GenerationService {
     this.fleet = fleet;
     this.servers = servers;
     this.clients = clients;
-    this.sessions = sessions;
-    this.uploads = uploads;
+    this.checks = checks;
     this.bus = bus;
     this.events = events;
     this.previews = previews;
@@ -96,23 +80,8 @@ public class GenerationService {
         request.workflowId() == null
             ? workflows.defaultWorkflow()
             : workflows.get(request.workflowId());
-    InputResolver.Resolved resolved = InputResolver.resolve(workflow, inputs(request), random);
-    if (request.serverId() != null && servers.findById(request.serverId()).isEmpty()) {
-      throw ApiException.invalidField("serverId", "no such server");
-    }
-    requireValidWebhookUrl(request.webhookUrl());
-    if (request.sessionId() != null) {
-      sessions.requireOwn(user, request.sessionId(), "sessionId");
-    }
-    uploads.requireOwn(user, resolved.snapshot());
-    requireRunnable(resolved.snapshot(), request.serverId());
-    if (generations.countByUserIdAndStatus(user.id(), GenerationStatus.QUEUED)
-        >= settings.maxQueuedPerUser()) {
-      throw new ApiException(
-          HttpStatus.TOO_MANY_REQUESTS,
-          ErrorCodes.RATE_LIMITED,
-          "You have " + settings.maxQueuedPerUser() + " generations queued; wait for some to run");
-    }
+    InputResolver.Resolved resolved = InputResolver.resolve(workflow, request.allInputs(), random);
+    checks.require(user, request, resolved.snapshot());
     Generation g =
         new Generation(
             user.id(),
@@ -122,7 +91,7 @@ public class GenerationService {
                 request.priority() == null ? 0 : request.priority(),
                 request.serverId(),
                 request.webhookUrl(),
-                GenerationViews.JSON.writeValueAsString(inputs(request)),
+                GenerationViews.JSON.writeValueAsString(request.allInputs()),
                 resolved.snapshot().toJsonString(),
                 resolved.seed(),
                 settings.maxAttempts(),
@@ -132,79 +101,6 @@ public class GenerationService {
     bus.publish(GenerationEvent.status(g.getId(), "QUEUED"));
     events.publishEvent(new GenerationQueued(g.getId()));
     return view(g);
-  }
-
-  private void requireRunnable(Workflow snapshot, @Nullable UUID pinned) {
-    RoutingPolicy.Need need = RoutingPolicy.Need.of(snapshot, pinned, null, null);
-    List<RoutingPolicy.Candidate> candidates = fleet.candidates(pinned);
-    Optional<String> reason = fleet.policy().unrunnable(need, candidates);
-    if (reason.isPresent()) {
-      throw new ApiException(
-              HttpStatus.BAD_REQUEST,
-              INSUFFICIENT_RESOURCES,
-              "No server of the fleet can run this workflow: " + reason.get())
-          .with("reason", reason.get());
-    }
-    if (pinned != null
-        && fleet.policy().route(need, candidates) instanceof RoutingPolicy.Route.Impossible) {
-      throw new ApiException(
-          HttpStatus.BAD_REQUEST,
-          INSUFFICIENT_RESOURCES,
-          ((RoutingPolicy.Route.Impossible) fleet.policy().route(need, candidates)).reason());
-    }
-  }
-
-  /** Only absolute http(s) URLs with a host. */
-  static void requireValidWebhookUrl(@Nullable String url) {
-    if (url == null) {
-      return;
-    }
-    try {
-      URI uri = new URI(url);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-        return;
-      }
-    } catch (URISyntaxException e) {
-      // falls through
-    }
-    throw ApiException.invalidField("webhookUrl", "must be an absolute http or https URL");
-  }
-
-  private static Map<String, JsonNode> inputs(CreateGeneration r) {
-    Map<String, JsonNode> all = new LinkedHashMap<>();
-    if (r.inputs() != null) {
-      all.putAll(r.inputs());
-    }
-    var json = GenerationViews.JSON;
-    putIf(all, "prompt", r.prompt() == null ? null : json.getNodeFactory().stringNode(r.prompt()));
-    putIf(
-        all,
-        "negativePrompt",
-        r.negativePrompt() == null ? null : json.getNodeFactory().stringNode(r.negativePrompt()));
-    putIf(all, "width", r.width());
-    putIf(all, "height", r.height());
-    putIf(all, "steps", r.steps());
-    putIf(all, "cfg", r.cfg());
-    putIf(all, "seed", r.seed());
-    putIf(
-        all, "sampler", r.sampler() == null ? null : json.getNodeFactory().stringNode(r.sampler()));
-    putIf(
-        all,
-        "scheduler",
-        r.scheduler() == null ? null : json.getNodeFactory().stringNode(r.scheduler()));
-    putIf(
-        all,
-        "checkpoint",
-        r.checkpoint() == null ? null : json.getNodeFactory().stringNode(r.checkpoint()));
-    putIf(all, "loras", r.loras());
-    return all;
-  }
-
-  private static void putIf(Map<String, JsonNode> all, String key, @Nullable JsonNode value) {
-    if (value != null && !value.isNull()) {
-      all.put(key, value);
-    }
   }
 
   /** The caller's generation (any for admins) as the API shows it, or 404. */

@@ -5,6 +5,7 @@ import io.gpufleet.api.results.StoredOutput;
 import io.gpufleet.persistence.generations.Generation;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,7 +39,44 @@ public final class GenerationViews {
       @Nullable UUID sessionId,
       @Nullable Integer priority,
       @Nullable UUID serverId,
-      @Nullable String webhookUrl) {}
+      @Nullable String webhookUrl) {
+
+    /** Every input asked for: {@code inputs} and the flat shortcuts, the flat ones winning. */
+    Map<String, JsonNode> allInputs() {
+      Map<String, JsonNode> all = new LinkedHashMap<>();
+      if (inputs() != null) {
+        all.putAll(inputs());
+      }
+      var json = GenerationViews.JSON;
+      putIf(all, "prompt", prompt() == null ? null : json.getNodeFactory().stringNode(prompt()));
+      putIf(
+          all,
+          "negativePrompt",
+          negativePrompt() == null ? null : json.getNodeFactory().stringNode(negativePrompt()));
+      putIf(all, "width", width());
+      putIf(all, "height", height());
+      putIf(all, "steps", steps());
+      putIf(all, "cfg", cfg());
+      putIf(all, "seed", seed());
+      putIf(all, "sampler", sampler() == null ? null : json.getNodeFactory().stringNode(sampler()));
+      putIf(
+          all,
+          "scheduler",
+          scheduler() == null ? null : json.getNodeFactory().stringNode(scheduler()));
+      putIf(
+          all,
+          "checkpoint",
+          checkpoint() == null ? null : json.getNodeFactory().stringNode(checkpoint()));
+      putIf(all, "loras", loras());
+      return all;
+    }
+
+    private static void putIf(Map<String, JsonNode> all, String key, @Nullable JsonNode value) {
+      if (value != null && !value.isNull()) {
+        all.put(key, value);
+      }
+    }
+  }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record GenerationView(

@@ -1,6 +1,5 @@
 package io.gpufleet.api.live;
 
-import io.gpufleet.api.events.GenerationEvent;
 import io.gpufleet.api.events.GenerationEventBus;
 import io.gpufleet.api.generations.GenerationService;
 import io.gpufleet.api.setup.ExecutionView;
@@ -16,10 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -43,7 +39,6 @@ import tools.jackson.databind.json.JsonMapper;
 class GenerationSocketHandler extends TextWebSocketHandler {
 
   static final String USER = "gpufleet.user";
-  private static final Logger log = LoggerFactory.getLogger(GenerationSocketHandler.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int SEND_TIME_LIMIT_MILLIS = 10_000;
   private static final int BUFFER_LIMIT_BYTES = 512 * 1024;
@@ -53,7 +48,7 @@ class GenerationSocketHandler extends TextWebSocketHandler {
   private final GenerationRepository generations;
   private final GenerationService service;
   private final SetupRunService setupRuns;
-  private final Map<String, Client> clients = new ConcurrentHashMap<>();
+  private final Map<String, LiveClient> clients = new ConcurrentHashMap<>();
   private final Map<UUID, UUID> owners =
       java.util.Collections.synchronizedMap(
           new LinkedHashMap<>(1024, 0.75f, true) {
@@ -74,21 +69,6 @@ class GenerationSocketHandler extends TextWebSocketHandler {
     this.setupRuns = setupRuns;
   }
 
-  private record Client(
-      WebSocketSession session,
-      AuthenticatedUser user,
-      Map<UUID, Runnable> subscriptions,
-      AtomicReference<@Nullable Runnable> everything) {
-
-    void send(Map<String, Object> message) {
-      try {
-        session.sendMessage(new TextMessage(JSON.writeValueAsString(message)));
-      } catch (IOException | IllegalStateException e) {
-        log.debug("Could not write to socket {}: {}", session.getId(), e.getMessage());
-      }
-    }
-  }
-
   @Override
   public void afterConnectionEstablished(WebSocketSession session) {
     AuthenticatedUser user = (AuthenticatedUser) session.getAttributes().get(USER);
@@ -98,17 +78,15 @@ class GenerationSocketHandler extends TextWebSocketHandler {
     }
     clients.put(
         session.getId(),
-        new Client(
+        new LiveClient(
             new ConcurrentWebSocketSessionDecorator(
                 session, SEND_TIME_LIMIT_MILLIS, BUFFER_LIMIT_BYTES),
-            user,
-            new ConcurrentHashMap<>(),
-            new AtomicReference<>()));
+            user));
   }
 
   @Override
   protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-    Client client = clients.get(session.getId());
+    LiveClient client = clients.get(session.getId());
     if (client == null) {
       return;
     }
@@ -116,7 +94,7 @@ class GenerationSocketHandler extends TextWebSocketHandler {
     try {
       request = JSON.readTree(message.getPayload());
     } catch (JacksonException e) {
-      client.send(error("BAD_MESSAGE", "Not JSON", null));
+      client.send(LiveMessages.error(LiveMessages.BAD_MESSAGE, "Not JSON", null));
       return;
     }
     String type = request.path("type").asString("");
@@ -125,7 +103,7 @@ class GenerationSocketHandler extends TextWebSocketHandler {
     boolean all = request.path("all").asBoolean(false);
     if (type.equals("subscribe")) {
       if (!executions.isEmpty() && !client.user().isAdmin()) {
-        client.send(error("FORBIDDEN", "Only admins may follow setup runs", null));
+        client.send(LiveMessages.error("FORBIDDEN", "Only admins may follow setup runs", null));
         return;
       }
       if (all) {
@@ -137,13 +115,10 @@ class GenerationSocketHandler extends TextWebSocketHandler {
       }
     } else if (type.equals("unsubscribe")) {
       if (all) {
-        Runnable off = client.everything().getAndSet(null);
-        if (off != null) {
-          off.run();
-        }
+        client.unsubscribeAll();
       }
-      ids.forEach(id -> unsubscribe(client, id));
-      executions.forEach(id -> unsubscribe(client, id));
+      ids.forEach(client::unsubscribe);
+      executions.forEach(client::unsubscribe);
       Map<String, Object> answer = new LinkedHashMap<>();
       answer.put("type", "unsubscribed");
       answer.put("generationIds", ids);
@@ -155,17 +130,20 @@ class GenerationSocketHandler extends TextWebSocketHandler {
       }
       client.send(answer);
     } else {
-      client.send(error("BAD_MESSAGE", "type must be subscribe or unsubscribe", null));
+      client.send(
+          LiveMessages.error(
+              LiveMessages.BAD_MESSAGE, "type must be subscribe or unsubscribe", null));
     }
   }
 
-  private static List<UUID> ids(Client client, JsonNode list, String kind) {
+  private static List<UUID> ids(LiveClient client, JsonNode list, String kind) {
     List<UUID> ids = new ArrayList<>();
     for (JsonNode id : list) {
       try {
         ids.add(UUID.fromString(id.asString("")));
       } catch (IllegalArgumentException e) {
-        client.send(error("BAD_MESSAGE", "Not " + kind + " id: " + id, null));
+        client.send(
+            LiveMessages.error(LiveMessages.BAD_MESSAGE, "Not " + kind + " id: " + id, null));
       }
     }
     return ids;
@@ -175,7 +153,7 @@ class GenerationSocketHandler extends TextWebSocketHandler {
    * Every generation event an admin may see (the fleet's: the console's live queue), or a user's
    * own generations' events, new ones included; never setup runs'.
    */
-  private void subscribeAll(Client client) {
+  private void subscribeAll(LiveClient client) {
     AuthenticatedUser user = client.user();
     client
         .everything()
@@ -190,7 +168,7 @@ class GenerationSocketHandler extends TextWebSocketHandler {
                               && !client.subscriptions().containsKey(event.generationId())
                               && (user.isAdmin()
                                   || user.id().equals(owner(event.generationId())))) {
-                            client.send(message(event));
+                            client.send(LiveMessages.of(event));
                           }
                         }));
     client.send(Map.of("type", "subscribed", "all", true));
@@ -209,7 +187,7 @@ class GenerationSocketHandler extends TextWebSocketHandler {
     return found;
   }
 
-  private void subscribeExecutions(Client client, List<UUID> ids) {
+  private void subscribeExecutions(LiveClient client, List<UUID> ids) {
     if (ids.isEmpty()) {
       return;
     }
@@ -219,12 +197,13 @@ class GenerationSocketHandler extends TextWebSocketHandler {
       try {
         execution = setupRuns.get(id);
       } catch (SetupNotFoundException e) {
-        client.send(executionError(id));
+        client.send(LiveMessages.executionNotFound(id));
         continue;
       }
       client
           .subscriptions()
-          .computeIfAbsent(id, key -> bus.subscribe(key, event -> client.send(message(event))));
+          .computeIfAbsent(
+              id, key -> bus.subscribe(key, event -> client.send(LiveMessages.of(event))));
       accepted.add(id);
       Map<String, Object> state = new LinkedHashMap<>();
       state.put("type", "execution.state");
@@ -235,16 +214,7 @@ class GenerationSocketHandler extends TextWebSocketHandler {
     client.send(Map.of("type", "subscribed", "executionIds", accepted));
   }
 
-  private static Map<String, Object> executionError(UUID id) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("type", "error");
-    m.put("code", "EXECUTION_NOT_FOUND");
-    m.put("message", "No setup run " + id);
-    m.put("executionId", id.toString());
-    return m;
-  }
-
-  private void subscribe(Client client, List<UUID> ids) {
+  private void subscribe(LiveClient client, List<UUID> ids) {
     List<UUID> accepted = new ArrayList<>();
     for (UUID id : ids) {
       var found =
@@ -253,12 +223,14 @@ class GenerationSocketHandler extends TextWebSocketHandler {
               .filter(g -> client.user().isAdmin() || g.getUserId().equals(client.user().id()));
       if (found.isEmpty()) {
         client.send(
-            error(GenerationService.GENERATION_NOT_FOUND, "No generation " + id, id.toString()));
+            LiveMessages.error(
+                GenerationService.GENERATION_NOT_FOUND, "No generation " + id, id.toString()));
         continue;
       }
       client
           .subscriptions()
-          .computeIfAbsent(id, key -> bus.subscribe(key, event -> client.send(message(event))));
+          .computeIfAbsent(
+              id, key -> bus.subscribe(key, event -> client.send(LiveMessages.of(event))));
       accepted.add(id);
       Map<String, Object> state = new LinkedHashMap<>();
       state.put("type", "generation.state");
@@ -269,45 +241,11 @@ class GenerationSocketHandler extends TextWebSocketHandler {
     client.send(Map.of("type", "subscribed", "generationIds", accepted));
   }
 
-  private static void unsubscribe(Client client, UUID id) {
-    Runnable off = client.subscriptions().remove(id);
-    if (off != null) {
-      off.run();
-    }
-  }
-
-  static Map<String, Object> message(GenerationEvent event) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("type", event.type());
-    m.put(
-        event.type().startsWith("execution.") ? "executionId" : "generationId",
-        event.generationId().toString());
-    event.data().forEach(m::putIfAbsent);
-    return m;
-  }
-
-  private static Map<String, Object> error(
-      String code, String message, @Nullable String generationId) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("type", "error");
-    m.put("code", code);
-    m.put("message", message);
-    if (generationId != null) {
-      m.put("generationId", generationId);
-    }
-    return m;
-  }
-
   @Override
   public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-    Client client = clients.remove(session.getId());
+    LiveClient client = clients.remove(session.getId());
     if (client != null) {
-      client.subscriptions().values().forEach(Runnable::run);
-      client.subscriptions().clear();
-      Runnable off = client.everything().getAndSet(null);
-      if (off != null) {
-        off.run();
-      }
+      client.close();
     }
   }
 

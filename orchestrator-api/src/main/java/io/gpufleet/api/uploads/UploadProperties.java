@@ -12,5 +12,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param uploadCleanupInterval how often expired uploads are deleted
  */
 @ConfigurationProperties("gpufleet.generations")
-public record UploadProperties(
+record UploadProperties(
     @DefaultValue("24h") Duration uploadTtl, @DefaultValue("10m") Duration uploadCleanupInterval) {}

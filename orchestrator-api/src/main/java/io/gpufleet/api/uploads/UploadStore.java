@@ -5,8 +5,6 @@ import io.gpufleet.api.sessions.SessionContents;
 import io.gpufleet.api.system.ApiException;
 import io.gpufleet.api.system.GpuFleetProperties;
 import io.gpufleet.api.users.AuthenticatedUser;
-import io.gpufleet.comfy.workflow.Input;
-import io.gpufleet.comfy.workflow.Node;
 import io.gpufleet.comfy.workflow.Workflow;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
@@ -22,9 +20,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -37,7 +33,6 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Input images: checked by their first bytes (PNG, JPEG, WebP), kept at {@code
@@ -48,7 +43,6 @@ import tools.jackson.databind.JsonNode;
 public class UploadStore implements SessionContents {
 
   static final String UPLOAD_NOT_FOUND = "UPLOAD_NOT_FOUND";
-  static final String PREFIX = "upload:";
   private static final Logger log = LoggerFactory.getLogger(UploadStore.class);
 
   private final JdbcTemplate jdbc;
@@ -84,7 +78,7 @@ public class UploadStore implements SessionContents {
 
   UploadView store(
       AuthenticatedUser user, @Nullable UUID session, @Nullable String filename, byte[] bytes) {
-    String type = sniff(bytes);
+    String type = ImageTypes.sniff(bytes);
     if (type == null) {
       throw ApiException.invalidField("file", "must be a PNG, JPEG or WebP image");
     }
@@ -127,87 +121,15 @@ public class UploadStore implements SessionContents {
     return root.resolve(id.toString());
   }
 
-  /** The upload a LoadImage value names ({@code upload:<id>} or a bare id), if it names one. */
-  static Optional<UUID> referenced(String value) {
-    String v = value.startsWith(PREFIX) ? value.substring(PREFIX.length()) : value;
-    if (v.length() != 36) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(UUID.fromString(v));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
-  }
-
-  /**
-   * The uploads a graph names, by {@code node/field}: any literal {@code upload:<id>}, and a bare
-   * id in a LoadImage's {@code image}.
-   */
-  public static Map<String, UUID> references(Workflow graph) {
-    Map<String, UUID> found = new LinkedHashMap<>();
-    for (Node node : graph.nodes().values()) {
-      node.inputs()
-          .forEach(
-              (field, input) -> {
-                if (!(input instanceof Input.Literal)) {
-                  return;
-                }
-                JsonNode value = ((Input.Literal) input).value();
-                if (!value.isString()) {
-                  return;
-                }
-                String v = value.asString();
-                boolean named =
-                    v.startsWith(PREFIX)
-                        || ("LoadImage".equals(node.classType()) && "image".equals(field));
-                if (named) {
-                  referenced(v).ifPresent(id -> found.put(node.id() + "/" + field, id));
-                }
-              });
-    }
-    return found;
-  }
-
   /** Every upload the graph names must be the caller's. */
   public void requireOwn(AuthenticatedUser user, Workflow graph) {
-    references(graph)
+    UploadReferences.in(graph)
         .forEach(
             (target, id) -> {
               if (find(id).filter(u -> u.userId().equals(user.id())).isEmpty()) {
                 throw ApiException.invalidField("inputs." + target, "no such upload of yours");
               }
             });
-  }
-
-  /** PNG, JPEG or WebP by magic bytes; null otherwise. */
-  static @Nullable String sniff(byte[] b) {
-    if (b.length >= 8
-        && (b[0] & 0xff) == 0x89
-        && b[1] == 'P'
-        && b[2] == 'N'
-        && b[3] == 'G'
-        && b[4] == 0x0d
-        && b[5] == 0x0a
-        && b[6] == 0x1a
-        && b[7] == 0x0a) {
-      return "image/png";
-    }
-    if (b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff) {
-      return "image/jpeg";
-    }
-    if (b.length >= 12
-        && b[0] == 'R'
-        && b[1] == 'I'
-        && b[2] == 'F'
-        && b[3] == 'F'
-        && b[8] == 'W'
-        && b[9] == 'E'
-        && b[10] == 'B'
-        && b[11] == 'P') {
-      return "image/webp";
-    }
-    return null;
   }
 
   @EventListener(ApplicationReadyEvent.class)
@@ -287,7 +209,7 @@ public class UploadStore implements SessionContents {
         rs.getLong("size_bytes"),
         rs.getString("sha256"),
         rs.getTimestamp("created_at").toInstant(),
-        PREFIX + id);
+        UploadReferences.PREFIX + id);
   }
 
   @PreDestroy

@@ -17,10 +17,12 @@ import org.springframework.web.bind.annotation.RestController;
 class WebhookController {
 
   private final Webhooks webhooks;
+  private final WebhookSecrets secrets;
   private final GenerationService service;
 
-  WebhookController(Webhooks webhooks, GenerationService service) {
+  WebhookController(Webhooks webhooks, WebhookSecrets secrets, GenerationService service) {
     this.webhooks = webhooks;
+    this.secrets = secrets;
     this.service = service;
   }
 
@@ -34,10 +36,10 @@ class WebhookController {
   /** The secret is the caller's own; a secret shared by all users is never shown. */
   @GetMapping("/api/v1/webhooks/secret")
   Map<String, String> secret(@AuthenticationPrincipal AuthenticatedUser user) {
-    if (webhooks.sharedSecret()) {
+    if (secrets.sharedSecret()) {
       throw ApiException.conflict(
           ErrorCodes.CONFLICT, "Webhooks are signed with the operator's gpufleet.webhooks.secret");
     }
-    return Map.of("secret", webhooks.secretFor(user.id()), "header", Webhooks.SIGNATURE_HEADER);
+    return Map.of("secret", secrets.secretFor(user.id()), "header", Webhooks.SIGNATURE_HEADER);
   }
 }

@@ -16,7 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pollInterval how often each replica looks for due deliveries
  */
 @ConfigurationProperties("gpufleet.webhooks")
-public record WebhookProperties(
+record WebhookProperties(
     @Nullable String secret,
     @DefaultValue("5") int maxAttempts,
     @DefaultValue("10s") Duration initialBackoff,

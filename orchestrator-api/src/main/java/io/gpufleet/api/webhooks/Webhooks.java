@@ -12,15 +12,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +25,6 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +55,7 @@ class Webhooks {
   private final WebhookProperties settings;
   private final Clock clock;
   private final HttpClient http;
-  private final SecureRandom random = new SecureRandom();
+  private final WebhookSecrets secrets;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -74,12 +69,14 @@ class Webhooks {
       TransactionTemplate transaction,
       GenerationRepository generations,
       WebhookProperties settings,
+      WebhookSecrets secrets,
       Clock clock,
       GenerationEventBus bus) {
     this.jdbc = jdbc;
     this.transaction = transaction;
     this.generations = generations;
     this.settings = settings;
+    this.secrets = secrets;
     this.clock = clock;
     this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
     bus.onPublished(this::enqueue);
@@ -172,8 +169,7 @@ class Webhooks {
               .header("User-Agent", "gpufleet-webhooks")
               .header("X-GpuFleet-Event", event)
               .header("X-GpuFleet-Delivery", jobId.toString())
-              .header(
-                  SIGNATURE_HEADER, "sha256=" + sign(secretFor((UUID) job.get("user_id")), body))
+              .header(SIGNATURE_HEADER, "sha256=" + secrets.sign((UUID) job.get("user_id"), body))
               .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
               .build();
       code = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -215,37 +211,6 @@ class Webhooks {
         "SELECT * FROM webhook_attempts WHERE generation_id = ? ORDER BY attempted_at, attempt",
         Webhooks::row,
         generation);
-  }
-
-  /** The secret that signs this user's webhooks. */
-  String secretFor(UUID user) {
-    if (settings.secret() != null && !settings.secret().isBlank()) {
-      return settings.secret();
-    }
-    byte[] bytes = new byte[32];
-    random.nextBytes(bytes);
-    jdbc.update(
-        "INSERT INTO webhook_secrets (user_id, secret, created_at) VALUES (?, ?, ?)"
-            + " ON CONFLICT (user_id) DO NOTHING",
-        user,
-        "whsec_" + HexFormat.of().formatHex(bytes),
-        Timestamp.from(clock.instant()));
-    return jdbc.queryForObject(
-        "SELECT secret FROM webhook_secrets WHERE user_id = ?", String.class, user);
-  }
-
-  boolean sharedSecret() {
-    return settings.secret() != null && !settings.secret().isBlank();
-  }
-
-  static String sign(String secret, String body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Every JVM has HmacSHA256", e);
-    }
   }
 
   private static String truncate(String s) {
