@@ -7,7 +7,7 @@ import java.util.List;
  * What the generation pipeline tells the fleet summary and charts. Without a pipeline, nothing is
  * queued or done.
  */
-public interface GenerationFigures {
+interface GenerationFigures {
 
   long queueDepth();
 

@@ -5,27 +5,18 @@ import io.gpufleet.api.generations.GenerationViews.GenerationView;
 import io.gpufleet.api.ratelimits.Band;
 import io.gpufleet.api.ratelimits.RateLimitHeaders;
 import io.gpufleet.api.ratelimits.RateLimiter;
+import io.gpufleet.api.results.ResultStore;
+import io.gpufleet.api.results.StoredOutput;
 import io.gpufleet.api.system.ApiException;
 import io.gpufleet.api.system.ErrorCodes;
-import io.gpufleet.api.system.PageRequests;
-import io.gpufleet.api.system.PageResponse;
 import io.gpufleet.api.users.AuthenticatedUser;
 import io.gpufleet.persistence.generations.Generation;
-import io.gpufleet.persistence.generations.GenerationRepository;
-import io.gpufleet.persistence.generations.GenerationStatus;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
-import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
-import org.springframework.data.jpa.domain.Specification;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -34,36 +25,25 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
 
-/** Generations: submit (202), read, list, the snapshot that ran, outputs, cancel, regenerate. */
+/**
+ * Generations: submit (202), read, the snapshot that ran, outputs, the latest preview, cancel,
+ * regenerate. The list and its export are history's; the events stream is live's.
+ */
 @RestController
 @RequestMapping("/api/v1/generations")
 class GenerationController {
 
   private final GenerationService service;
-  private final GenerationRepository generations;
   private final RateLimiter limiter;
   private final ResultStore results;
-  private final GenerationEventBus bus;
-  private final HistoryStats stats;
 
-  GenerationController(
-      GenerationService service,
-      GenerationRepository generations,
-      RateLimiter limiter,
-      ResultStore results,
-      GenerationEventBus bus,
-      HistoryStats stats) {
+  GenerationController(GenerationService service, RateLimiter limiter, ResultStore results) {
     this.service = service;
-    this.generations = generations;
     this.limiter = limiter;
     this.results = results;
-    this.bus = bus;
-    this.stats = stats;
   }
 
   @PostMapping
@@ -76,106 +56,6 @@ class GenerationController {
     return ResponseEntity.accepted()
         .location(URI.create("/api/v1/generations/" + created.id()))
         .body(created);
-  }
-
-  @GetMapping
-  PageResponse<GenerationView> list(
-      @AuthenticationPrincipal AuthenticatedUser user,
-      @RequestParam(required = false) @Nullable GenerationStatus status,
-      @RequestParam(required = false) @Nullable UUID workflowId,
-      @RequestParam(required = false) @Nullable UUID sessionId,
-      @RequestParam(required = false) @Nullable UUID serverId,
-      @RequestParam(required = false) @Nullable Instant from,
-      @RequestParam(required = false) @Nullable Instant to,
-      @RequestParam(defaultValue = "0") int page,
-      @RequestParam(defaultValue = "50") int size) {
-    return PageResponse.of(
-        generations.findAll(
-            filters(user, new Filters(status, workflowId, sessionId, serverId, from, to)),
-            PageRequests.of(page, size, Sort.by(Sort.Direction.DESC, "createdAt"))),
-        service::view);
-  }
-
-  /** The list's filters, the caller's rows only unless an admin asks. */
-  record Filters(
-      @Nullable GenerationStatus status,
-      @Nullable UUID workflowId,
-      @Nullable UUID sessionId,
-      @Nullable UUID serverId,
-      @Nullable Instant from,
-      @Nullable Instant to) {}
-
-  static Specification<Generation> filters(AuthenticatedUser user, Filters f) {
-    List<Specification<Generation>> filters = new ArrayList<>();
-    if (!user.isAdmin()) {
-      filters.add((r, q, cb) -> cb.equal(r.get("userId"), user.id()));
-    }
-    if (f.status() != null) {
-      filters.add((r, q, cb) -> cb.equal(r.get("status"), f.status()));
-    }
-    if (f.workflowId() != null) {
-      filters.add((r, q, cb) -> cb.equal(r.get("workflowId"), f.workflowId()));
-    }
-    if (f.sessionId() != null) {
-      filters.add((r, q, cb) -> cb.equal(r.get("sessionId"), f.sessionId()));
-    }
-    if (f.serverId() != null) {
-      filters.add((r, q, cb) -> cb.equal(r.get("serverId"), f.serverId()));
-    }
-    if (f.from() != null) {
-      filters.add((r, q, cb) -> cb.greaterThanOrEqualTo(r.get("createdAt"), f.from()));
-    }
-    if (f.to() != null) {
-      filters.add((r, q, cb) -> cb.lessThan(r.get("createdAt"), f.to()));
-    }
-    return Specification.allOf(filters);
-  }
-
-  /** Everything the list would show (newest first, at most {@value #EXPORT_LIMIT} rows). */
-  @GetMapping("/export")
-  ResponseEntity<?> export(
-      @AuthenticationPrincipal AuthenticatedUser user,
-      @RequestParam(defaultValue = "json") String format,
-      @RequestParam(required = false) @Nullable GenerationStatus status,
-      @RequestParam(required = false) @Nullable UUID workflowId,
-      @RequestParam(required = false) @Nullable UUID sessionId,
-      @RequestParam(required = false) @Nullable UUID serverId,
-      @RequestParam(required = false) @Nullable Instant from,
-      @RequestParam(required = false) @Nullable Instant to) {
-    if (!format.equals("csv") && !format.equals("json")) {
-      throw ApiException.invalidField("format", "must be csv or json");
-    }
-    List<GenerationView> rows =
-        generations
-            .findAll(
-                filters(user, new Filters(status, workflowId, sessionId, serverId, from, to)),
-                PageRequest.of(0, EXPORT_LIMIT, Sort.by(Sort.Direction.DESC, "createdAt")))
-            .map(g -> GenerationViews.of(g, null, null))
-            .getContent();
-    String name = "generations." + format;
-    if (format.equals("json")) {
-      return ResponseEntity.ok()
-          .header("Content-Disposition", "attachment; filename=\"" + name + "\"")
-          .contentType(MediaType.APPLICATION_JSON)
-          .body(rows);
-    }
-    return ResponseEntity.ok()
-        .header("Content-Disposition", "attachment; filename=\"" + name + "\"")
-        .contentType(MediaType.parseMediaType("text/csv;charset=UTF-8"))
-        .body(HistoryCsv.of(rows));
-  }
-
-  static final int EXPORT_LIMIT = 10_000;
-
-  @GetMapping("/stats")
-  HistoryStats.Stats stats(
-      @AuthenticationPrincipal AuthenticatedUser user,
-      @RequestParam(required = false) @Nullable UUID workflowId,
-      @RequestParam(required = false) @Nullable UUID sessionId,
-      @RequestParam(required = false) @Nullable UUID serverId,
-      @RequestParam(required = false) @Nullable Instant from,
-      @RequestParam(required = false) @Nullable Instant to) {
-    return stats.of(user, new Filters(null, workflowId, sessionId, serverId, from, to));
   }
 
   @GetMapping("/{id}")
@@ -239,38 +119,5 @@ class GenerationController {
     return ResponseEntity.accepted()
         .location(URI.create("/api/v1/generations/" + created.id()))
         .body(created);
-  }
-
-  /** Server-sent events of one generation in this replica; the current state comes first. */
-  @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  SseEmitter events(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable UUID id) {
-    GenerationView now = service.get(user, id);
-    SseEmitter emitter = new SseEmitter(0L);
-    Runnable[] unsubscribe = new Runnable[1];
-    unsubscribe[0] =
-        bus.subscribe(
-            id,
-            event -> {
-              try {
-                emitter.send(SseEmitter.event().name(event.type()).data(event.data()));
-                if (event.isFinal()) {
-                  emitter.complete();
-                }
-              } catch (IOException | IllegalStateException e) {
-                unsubscribe[0].run();
-              }
-            });
-    emitter.onCompletion(unsubscribe[0]);
-    emitter.onTimeout(unsubscribe[0]);
-    emitter.onError(e -> unsubscribe[0].run());
-    try {
-      emitter.send(SseEmitter.event().name("generation.state").data(now));
-      if (GenerationStatus.valueOf(now.status()).isFinal()) {
-        emitter.complete();
-      }
-    } catch (IOException e) {
-      unsubscribe[0].run();
-    }
-    return emitter;
   }
 }

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * One row per generation, replaced in place; its version tells clients that the picture changed.
  */
 @Component
-class GenerationPreviews {
+public class GenerationPreviews {
 
   record Preview(String mediaType, byte[] image, int version) {}
 
@@ -24,7 +24,8 @@ class GenerationPreviews {
   }
 
   /** Stores the picture and answers its version (1 for the first). */
-  int store(UUID generation, String mediaType, byte[] image, @Nullable String nodeId, Instant at) {
+  public int store(
+      UUID generation, String mediaType, byte[] image, @Nullable String nodeId, Instant at) {
     Integer version =
         jdbc.queryForObject(
             """
@@ -56,11 +57,11 @@ class GenerationPreviews {
         .findFirst();
   }
 
-  void delete(UUID generation) {
+  public void delete(UUID generation) {
     jdbc.update("DELETE FROM generation_previews WHERE generation_id = ?", generation);
   }
 
-  static String url(UUID generation, int version) {
+  public static String url(UUID generation, int version) {
     return "/api/v1/generations/" + generation + "/preview?v=" + version;
   }
 }

@@ -5,7 +5,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The pipeline's settings, under {@code gpufleet.generations}.
+ * The pipeline's settings, under {@code gpufleet.generations} (uploads' two are {@code
+ * UploadProperties}).
  *
  * @param maxAttempts attempts per generation (a lost server or an OOM costs one)
  * @param maxQueuedPerUser queued generations a user may have
@@ -14,8 +15,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param monitorInterval how often running generations are checked against their server
  * @param progressWriteInterval the least time between two progress writes of one generation
  * @param staleAfter a running generation with no write this long is checked by any replica
- * @param uploadTtl uploads of a session idle this long (or session-less uploads this old) expire
- * @param uploadCleanupInterval how often expired uploads are deleted
  * @param previewInterval the least time between two stored previews of one generation
  */
 @ConfigurationProperties("gpufleet.generations")
@@ -27,6 +26,4 @@ public record GenerationProperties(
     @DefaultValue("1s") Duration monitorInterval,
     @DefaultValue("500ms") Duration progressWriteInterval,
     @DefaultValue("60s") Duration staleAfter,
-    @DefaultValue("24h") Duration uploadTtl,
-    @DefaultValue("10m") Duration uploadCleanupInterval,
     @DefaultValue("1s") Duration previewInterval) {}

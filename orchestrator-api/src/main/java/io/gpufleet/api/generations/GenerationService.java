@@ -1,14 +1,14 @@
 package io.gpufleet.api.generations;
 
+import io.gpufleet.api.events.GenerationEvent;
+import io.gpufleet.api.events.GenerationEventBus;
 import io.gpufleet.api.generations.GenerationViews.CreateGeneration;
 import io.gpufleet.api.generations.GenerationViews.GenerationView;
 import io.gpufleet.api.routing.FleetView;
-import io.gpufleet.api.routing.RoutingPolicy;
 import io.gpufleet.api.system.ApiException;
 import io.gpufleet.api.system.ErrorCodes;
 import io.gpufleet.api.users.AuthenticatedUser;
 import io.gpufleet.api.workflows.WorkflowCatalog;
-import io.gpufleet.api.workflows.WorkflowImport;
 import io.gpufleet.api.workflows.WorkflowModel;
 import io.gpufleet.comfy.workflow.Workflow;
 import io.gpufleet.persistence.generations.Generation;
@@ -18,23 +18,20 @@ import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.scheduler.comfy.ComfyClients;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpStatus;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.JsonNode;
 
-/** Submits, reads, cancels and regenerates generations. */
+/**
+ * Submits, reads, cancels and regenerates generations. A queued one is announced as {@link
+ * GenerationQueued}; running it is the dispatcher's.
+ */
 @Service
-class GenerationService {
+public class GenerationService {
 
-  static final String GENERATION_NOT_FOUND = "GENERATION_NOT_FOUND";
+  public static final String GENERATION_NOT_FOUND = "GENERATION_NOT_FOUND";
   static final String PREVIEW_NOT_AVAILABLE = "PREVIEW_NOT_AVAILABLE";
 
   private final GenerationRepository generations;
@@ -42,10 +39,9 @@ class GenerationService {
   private final FleetView fleet;
   private final ServerRepository servers;
   private final ComfyClients clients;
-  private final Dispatcher dispatcher;
-  private final GenerationSessions sessions;
-  private final UploadStore uploads;
+  private final SubmissionChecks checks;
   private final GenerationEventBus bus;
+  private final ApplicationEventPublisher events;
   private final GenerationPreviews previews;
   private final GenerationProperties settings;
   private final TransactionTemplate transaction;
@@ -58,10 +54,9 @@ class GenerationService {
       FleetView fleet,
       ServerRepository servers,
       ComfyClients clients,
-      Dispatcher dispatcher,
-      GenerationSessions sessions,
-      UploadStore uploads,
+      SubmissionChecks checks,
       GenerationEventBus bus,
+      ApplicationEventPublisher events,
       GenerationPreviews previews,
       GenerationProperties settings,
       TransactionTemplate transaction,
@@ -71,10 +66,9 @@ class GenerationService {
     this.fleet = fleet;
     this.servers = servers;
     this.clients = clients;
-    this.dispatcher = dispatcher;
-    this.sessions = sessions;
-    this.uploads = uploads;
+    this.checks = checks;
     this.bus = bus;
+    this.events = events;
     this.previews = previews;
     this.settings = settings;
     this.transaction = transaction;
@@ -86,23 +80,8 @@ class GenerationService {
         request.workflowId() == null
             ? workflows.defaultWorkflow()
             : workflows.get(request.workflowId());
-    InputResolver.Resolved resolved = InputResolver.resolve(workflow, inputs(request), random);
-    if (request.serverId() != null && servers.findById(request.serverId()).isEmpty()) {
-      throw ApiException.invalidField("serverId", "no such server");
-    }
-    Webhooks.requireValidUrl(request.webhookUrl());
-    if (request.sessionId() != null) {
-      sessions.requireOwn(user, request.sessionId(), "sessionId");
-    }
-    uploads.requireOwn(user, resolved.snapshot());
-    requireRunnable(resolved.snapshot(), request.serverId());
-    if (generations.countByUserIdAndStatus(user.id(), GenerationStatus.QUEUED)
-        >= settings.maxQueuedPerUser()) {
-      throw new ApiException(
-          HttpStatus.TOO_MANY_REQUESTS,
-          ErrorCodes.RATE_LIMITED,
-          "You have " + settings.maxQueuedPerUser() + " generations queued; wait for some to run");
-    }
+    InputResolver.Resolved resolved = InputResolver.resolve(workflow, request.allInputs(), random);
+    checks.require(user, request, resolved.snapshot());
     Generation g =
         new Generation(
             user.id(),
@@ -112,7 +91,7 @@ class GenerationService {
                 request.priority() == null ? 0 : request.priority(),
                 request.serverId(),
                 request.webhookUrl(),
-                GenerationViews.JSON.writeValueAsString(inputs(request)),
+                GenerationViews.JSON.writeValueAsString(request.allInputs()),
                 resolved.snapshot().toJsonString(),
                 resolved.seed(),
                 settings.maxAttempts(),
@@ -120,84 +99,25 @@ class GenerationService {
             clock.instant());
     generations.saveAndFlush(g);
     bus.publish(GenerationEvent.status(g.getId(), "QUEUED"));
-    dispatcher.wake();
+    events.publishEvent(new GenerationQueued(g.getId()));
     return view(g);
   }
 
-  private void requireRunnable(Workflow snapshot, @Nullable UUID pinned) {
-    RoutingPolicy.Need need =
-        new RoutingPolicy.Need(
-            Set.copyOf(WorkflowImport.nodeClasses(snapshot)),
-            WorkflowImport.models(snapshot),
-            pinned,
-            null,
-            null);
-    List<RoutingPolicy.Candidate> candidates = fleet.candidates(pinned);
-    Optional<String> reason = fleet.policy().unrunnable(need, candidates);
-    if (reason.isPresent()) {
-      throw new ApiException(
-              HttpStatus.BAD_REQUEST,
-              ErrorCodes.INSUFFICIENT_RESOURCES,
-              "No server of the fleet can run this workflow: " + reason.get())
-          .with("reason", reason.get());
-    }
-    if (pinned != null
-        && fleet.policy().route(need, candidates) instanceof RoutingPolicy.Route.Impossible) {
-      throw new ApiException(
-          HttpStatus.BAD_REQUEST,
-          ErrorCodes.INSUFFICIENT_RESOURCES,
-          ((RoutingPolicy.Route.Impossible) fleet.policy().route(need, candidates)).reason());
-    }
-  }
-
-  private static Map<String, JsonNode> inputs(CreateGeneration r) {
-    Map<String, JsonNode> all = new LinkedHashMap<>();
-    if (r.inputs() != null) {
-      all.putAll(r.inputs());
-    }
-    var json = GenerationViews.JSON;
-    putIf(all, "prompt", r.prompt() == null ? null : json.getNodeFactory().stringNode(r.prompt()));
-    putIf(
-        all,
-        "negativePrompt",
-        r.negativePrompt() == null ? null : json.getNodeFactory().stringNode(r.negativePrompt()));
-    putIf(all, "width", r.width());
-    putIf(all, "height", r.height());
-    putIf(all, "steps", r.steps());
-    putIf(all, "cfg", r.cfg());
-    putIf(all, "seed", r.seed());
-    putIf(
-        all, "sampler", r.sampler() == null ? null : json.getNodeFactory().stringNode(r.sampler()));
-    putIf(
-        all,
-        "scheduler",
-        r.scheduler() == null ? null : json.getNodeFactory().stringNode(r.scheduler()));
-    putIf(
-        all,
-        "checkpoint",
-        r.checkpoint() == null ? null : json.getNodeFactory().stringNode(r.checkpoint()));
-    putIf(all, "loras", r.loras());
-    return all;
-  }
-
-  private static void putIf(Map<String, JsonNode> all, String key, @Nullable JsonNode value) {
-    if (value != null && !value.isNull()) {
-      all.put(key, value);
-    }
-  }
-
-  GenerationView get(AuthenticatedUser user, UUID id) {
+  /** The caller's generation (any for admins) as the API shows it, or 404. */
+  public GenerationView get(AuthenticatedUser user, UUID id) {
     return view(find(user, id));
   }
 
-  Generation find(AuthenticatedUser user, UUID id) {
+  /** The caller's generation (any for admins), or 404. */
+  public Generation find(AuthenticatedUser user, UUID id) {
     return generations
         .findById(id)
         .filter(g -> user.isAdmin() || g.getUserId().equals(user.id()))
         .orElseThrow(() -> ApiException.notFound(GENERATION_NOT_FOUND, "No generation " + id));
   }
 
-  GenerationView view(Generation g) {
+  /** As the API shows it: with its place in the queue and an estimate of when it is done. */
+  public GenerationView view(Generation g) {
     Long position = null;
     Long eta = null;
     double mean = generations.meanRunSeconds();
@@ -284,7 +204,7 @@ class GenerationService {
             clock.instant());
     generations.saveAndFlush(g);
     bus.publish(GenerationEvent.status(g.getId(), "QUEUED"));
-    dispatcher.wake();
+    events.publishEvent(new GenerationQueued(g.getId()));
     return view(g);
   }
 }

@@ -1,9 +1,11 @@
 package io.gpufleet.api.generations;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.gpufleet.api.results.StoredOutput;
 import io.gpufleet.persistence.generations.Generation;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -12,8 +14,8 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Requests and responses of the generations API. */
-final class GenerationViews {
+/** Requests and responses of the generations API; webhooks, history and live show the same view. */
+public final class GenerationViews {
 
   static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -37,10 +39,47 @@ final class GenerationViews {
       @Nullable UUID sessionId,
       @Nullable Integer priority,
       @Nullable UUID serverId,
-      @Nullable String webhookUrl) {}
+      @Nullable String webhookUrl) {
+
+    /** Every input asked for: {@code inputs} and the flat shortcuts, the flat ones winning. */
+    Map<String, JsonNode> allInputs() {
+      Map<String, JsonNode> all = new LinkedHashMap<>();
+      if (inputs() != null) {
+        all.putAll(inputs());
+      }
+      var json = GenerationViews.JSON;
+      putIf(all, "prompt", prompt() == null ? null : json.getNodeFactory().stringNode(prompt()));
+      putIf(
+          all,
+          "negativePrompt",
+          negativePrompt() == null ? null : json.getNodeFactory().stringNode(negativePrompt()));
+      putIf(all, "width", width());
+      putIf(all, "height", height());
+      putIf(all, "steps", steps());
+      putIf(all, "cfg", cfg());
+      putIf(all, "seed", seed());
+      putIf(all, "sampler", sampler() == null ? null : json.getNodeFactory().stringNode(sampler()));
+      putIf(
+          all,
+          "scheduler",
+          scheduler() == null ? null : json.getNodeFactory().stringNode(scheduler()));
+      putIf(
+          all,
+          "checkpoint",
+          checkpoint() == null ? null : json.getNodeFactory().stringNode(checkpoint()));
+      putIf(all, "loras", loras());
+      return all;
+    }
+
+    private static void putIf(Map<String, JsonNode> all, String key, @Nullable JsonNode value) {
+      if (value != null && !value.isNull()) {
+        all.put(key, value);
+      }
+    }
+  }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record GenerationView(
+  public record GenerationView(
       UUID id,
       String status,
       @Nullable UUID workflowId,
@@ -69,15 +108,17 @@ final class GenerationViews {
       @Nullable ErrorView error,
       Map<String, String> links) {}
 
-  record NodeView(String id, @Nullable String type, @Nullable String title) {}
+  public record NodeView(String id, @Nullable String type, @Nullable String title) {}
 
-  record OutputView(int index, String url, String contentType) {}
+  public record OutputView(int index, String url, String contentType) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record ErrorView(
+  public record ErrorView(
       @Nullable String nodeId, @Nullable String nodeType, String type, String message) {}
 
-  static GenerationView of(Generation g, @Nullable Long queuePosition, @Nullable Long etaSeconds) {
+  /** The view without its place in the queue and estimate (exports, webhooks). */
+  public static GenerationView of(
+      Generation g, @Nullable Long queuePosition, @Nullable Long etaSeconds) {
     String base = "/api/v1/generations/" + g.getId();
     Generation.Progress p = g.getProgress();
     Generation.Failure f = g.getFailure();

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code GPUFLEET_RATE_LIMITS_GENERATIONS_PER_MINUTE} and so on.
  */
 @ConfigurationProperties("gpufleet.rate-limits")
-public record RateLimitProperties(
+record RateLimitProperties(
     @DefaultValue("10") int generationsPerMinute,
     @DefaultValue("100") int generationsPerHour,
     @DefaultValue("1000") int generationsPerDay,

@@ -1,6 +1,7 @@
 package io.gpufleet.api.routing;
 
-import io.gpufleet.api.workflows.WorkflowModel.ModelNeed;
+import io.gpufleet.comfy.workflow.Node;
+import io.gpufleet.comfy.workflow.Workflow;
 import io.gpufleet.persistence.servers.HealthState;
 import io.gpufleet.persistence.servers.ServerStatus;
 import java.math.BigDecimal;
@@ -83,7 +84,20 @@ public final class RoutingPolicy {
       List<ModelNeed> models,
       @Nullable UUID pinned,
       @Nullable UUID avoid,
-      @Nullable Long minVramMb) {}
+      @Nullable Long minVramMb) {
+
+    /** What running {@code graph} takes: its node classes and its model files. */
+    public static Need of(
+        Workflow graph, @Nullable UUID pinned, @Nullable UUID avoid, @Nullable Long minVramMb) {
+      return new Need(
+          Set.copyOf(nodeClasses(graph)), ModelNeed.of(graph), pinned, avoid, minVramMb);
+    }
+
+    /** The node classes {@code graph} uses, each once, sorted. */
+    public static List<String> nodeClasses(Workflow graph) {
+      return graph.nodes().values().stream().map(Node::classType).distinct().sorted().toList();
+    }
+  }
 
   /** The answer: a server, wait (no room or no eligible server now), or impossible. */
   public sealed interface Route {

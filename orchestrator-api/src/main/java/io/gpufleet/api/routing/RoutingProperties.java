@@ -11,5 +11,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param capabilitiesTtl how long a server's node classes and model lists are trusted
  */
 @ConfigurationProperties("gpufleet.routing")
-public record RoutingProperties(
+record RoutingProperties(
     @DefaultValue("2") int maxWaitingPerServer, @DefaultValue("30s") Duration capabilitiesTtl) {}

@@ -1,6 +1,5 @@
 package io.gpufleet.api.routing;
 
-import io.gpufleet.api.workflows.WorkflowCatalog;
 import io.gpufleet.comfy.ComfyClient;
 import io.gpufleet.comfy.ComfyException;
 import io.gpufleet.comfy.workflow.NodeDefinitions;
@@ -29,7 +28,7 @@ import org.springframework.stereotype.Component;
  * over HTTP, cached per server for a while and refreshed on demand.
  */
 @Component
-public class ServerCapabilities implements WorkflowCatalog.NodeDefinitionSource {
+public class ServerCapabilities {
 
   private static final Logger log = LoggerFactory.getLogger(ServerCapabilities.class);
   private static final Duration RETRY_UNKNOWN = Duration.ofSeconds(3);
@@ -80,8 +79,8 @@ public class ServerCapabilities implements WorkflowCatalog.NodeDefinitionSource 
     cache.remove(serverId);
   }
 
-  @Override
-  public Optional<NodeDefinitions> any() {
+  /** The node definitions of some running server, to convert a UI-format workflow with. */
+  public Optional<NodeDefinitions> anyRunning() {
     for (Server server : servers.findByStatusIn(List.of(ServerStatus.RUNNING))) {
       if (server.getComfyUrl() != null) {
         NodeDefinitions defs = of(server).definitions();

@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param stepsPerSecond the simulated GPUs' sampling speed
  */
 @ConfigurationProperties("gpufleet.sandbox")
-public record SandboxSettings(
+record SandboxSettings(
     @DefaultValue("3s") Duration loadingDelay,
     @DefaultValue("0.02") double toolTimeFactor,
     @DefaultValue("20") double stepsPerSecond) {}

@@ -36,13 +36,16 @@ class ConnectionCheck {
                 : "The server at " + url + " refused the token (it answered " + e.status() + ")");
       }
       throw refused(
-          "COMFY_CONNECTION_FAILED",
+          ServerProblems.COMFY_CONNECTION_FAILED,
           "The server at " + url + " answered " + e.status() + "; is this a ComfyUI?");
     } catch (ComfyException.Undecodable e) {
       throw refused(
-          "COMFY_CONNECTION_FAILED", "The server at " + url + " does not answer like a ComfyUI");
+          ServerProblems.COMFY_CONNECTION_FAILED,
+          "The server at " + url + " does not answer like a ComfyUI");
     } catch (ComfyException e) {
-      throw refused("COMFY_CONNECTION_FAILED", "Nothing answers at " + url + ": " + e.getMessage());
+      throw refused(
+          ServerProblems.COMFY_CONNECTION_FAILED,
+          "Nothing answers at " + url + ": " + e.getMessage());
     }
     long latencyMs = (System.nanoTime() - started) / 1_000_000;
     SystemStats.Device gpu = stats.devices().isEmpty() ? null : stats.devices().get(0);

@@ -1,7 +1,6 @@
 package io.gpufleet.api.servers;
 
 import io.gpufleet.api.system.ApiException;
-import io.gpufleet.api.system.ErrorCodes;
 import io.gpufleet.comfy.ComfyClient;
 import io.gpufleet.comfy.QueueState;
 import io.gpufleet.comfy.SystemStats;
@@ -84,7 +83,7 @@ class ServerOpsController {
     Server server = servers.findById(id).orElseThrow(() -> new ServerNotFoundException(id));
     if (server.getStatus() != ServerStatus.RUNNING || server.getComfyUrl() == null) {
       throw ApiException.conflict(
-          ErrorCodes.SERVER_NOT_RUNNING,
+          ServerProblems.SERVER_NOT_RUNNING,
           "Server "
               + server.getName()
               + " is "

@@ -3,11 +3,13 @@ package io.gpufleet.api.system;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
 
 /**
- * A failure the caller can act on, with a stable {@code code} that clients may switch on. The one
- * error advice turns it into an RFC 9457 problem.
+ * A failure the caller can act on: its status, a stable {@code code} that clients may switch on,
+ * and any fields the problem carries. Every feature throws its own failures as these, its codes
+ * beside the code that throws them; {@link ApiExceptionHandler} answers them all alike.
  */
 public class ApiException extends RuntimeException {
 
@@ -37,6 +39,17 @@ public class ApiException extends RuntimeException {
   public static ApiException invalid(String detail, List<FieldProblem> errors) {
     return new ApiException(HttpStatus.BAD_REQUEST, ErrorCodes.VALIDATION_ERROR, detail)
         .with("errors", errors);
+  }
+
+  /** A request wrong in these fields; the detail names each of them. */
+  public static ApiException invalid(List<FieldProblem> errors) {
+    String summary =
+        errors.isEmpty()
+            ? "The request is not valid"
+            : errors.stream()
+                .map(f -> f.field() + " " + f.message())
+                .collect(Collectors.joining("; "));
+    return invalid(summary, errors);
   }
 
   public static ApiException invalidField(String field, String message) {

@@ -1,6 +1,12 @@
 package io.gpufleet.api.system;
 
-/** The stable {@code code} values of problem responses. Clients may rely on them. */
+import org.springframework.http.HttpStatusCode;
+
+/**
+ * The stable {@code code} values of problems no one feature owns. Clients may rely on them. Each
+ * feature keeps its own codes beside the code that answers them ({@code SERVER_NOT_FOUND} in
+ * servers, {@code WORKFLOW_INVALID} in workflows, …).
+ */
 public final class ErrorCodes {
   public static final String VALIDATION_ERROR = "VALIDATION_ERROR";
   public static final String MALFORMED_REQUEST = "MALFORMED_REQUEST";
@@ -15,24 +21,22 @@ public final class ErrorCodes {
   public static final String CONFLICT = "CONFLICT";
   public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
 
-  public static final String USER_NOT_FOUND = "USER_NOT_FOUND";
-  public static final String USERNAME_TAKEN = "USERNAME_TAKEN";
-  public static final String API_KEY_NOT_FOUND = "API_KEY_NOT_FOUND";
-  public static final String LAST_ADMIN = "LAST_ADMIN";
-  public static final String BAD_CREDENTIALS = "BAD_CREDENTIALS";
-
-  public static final String SERVER_NOT_FOUND = "SERVER_NOT_FOUND";
-  public static final String SERVER_NOT_RUNNING = "SERVER_NOT_RUNNING";
-  public static final String VAST_API_ERROR = "VAST_API_ERROR";
-  public static final String COMFY_CONNECTION_FAILED = "COMFY_CONNECTION_FAILED";
-  public static final String WORKFLOW_INVALID = "WORKFLOW_INVALID";
-  public static final String GENERATION_FAILED = "GENERATION_FAILED";
-  public static final String MODEL_NOT_FOUND = "MODEL_NOT_FOUND";
-  public static final String INSUFFICIENT_RESOURCES = "INSUFFICIENT_RESOURCES";
-  public static final String MODEL_URL_REFUSED = "MODEL_URL_REFUSED";
-  public static final String DOWNLOAD_LIMIT_REACHED = "DOWNLOAD_LIMIT_REACHED";
-  public static final String DOWNLOAD_BUDGET_EXCEEDED = "DOWNLOAD_BUDGET_EXCEEDED";
-  public static final String DOWNLOAD_NOT_FOUND = "DOWNLOAD_NOT_FOUND";
-
   private ErrorCodes() {}
+
+  /** The code a bare status implies, for Spring's own problems that carry none. */
+  static String forStatus(HttpStatusCode status) {
+    return switch (status.value()) {
+      case 400 -> MALFORMED_REQUEST;
+      case 401 -> UNAUTHENTICATED;
+      case 403 -> FORBIDDEN;
+      case 404 -> NOT_FOUND;
+      case 405 -> METHOD_NOT_ALLOWED;
+      case 406 -> NOT_ACCEPTABLE;
+      case 409 -> CONFLICT;
+      case 413 -> PAYLOAD_TOO_LARGE;
+      case 415 -> UNSUPPORTED_MEDIA_TYPE;
+      case 429 -> RATE_LIMITED;
+      default -> status.is4xxClientError() ? MALFORMED_REQUEST : INTERNAL_ERROR;
+    };
+  }
 }

@@ -26,7 +26,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * X-API-Key}). A key that is present but wrong, revoked or expired ends the request with 401: it
  * never falls back to anonymous access.
  */
-public final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
+final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
   /** Writing "last used" on every request would cost a write per call; once a minute is enough. */
   private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
@@ -36,7 +36,7 @@ public final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
   private final AuthenticationEntryPoint entryPoint;
   private final Clock clock;
 
-  public ApiKeyAuthenticationFilter(
+  ApiKeyAuthenticationFilter(
       ApiKeyRepository apiKeys,
       TransactionTemplate transaction,
       AuthenticationEntryPoint entryPoint,
@@ -93,7 +93,7 @@ public final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             }));
   }
 
-  public static @Nullable String presentedKey(HttpServletRequest request) {
+  static @Nullable String presentedKey(HttpServletRequest request) {
     String header = request.getHeader(HttpHeaders.AUTHORIZATION);
     if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       String key = header.substring(7).strip();

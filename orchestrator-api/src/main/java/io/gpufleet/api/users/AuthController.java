@@ -27,6 +27,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class AuthController {
 
+  static final String BAD_CREDENTIALS = "BAD_CREDENTIALS";
+
   private final AuthenticationManager authentication;
   private final SecurityContextRepository contexts;
   private final UserRepository users;
@@ -48,7 +50,7 @@ class AuthController {
           UsernamePasswordAuthenticationToken.unauthenticated(login.username(), login.password()));
     } catch (AuthenticationException e) {
       throw new ApiException(
-          HttpStatus.UNAUTHORIZED, ErrorCodes.BAD_CREDENTIALS, "Wrong username or password");
+          HttpStatus.UNAUTHORIZED, BAD_CREDENTIALS, "Wrong username or password");
     }
     AuthenticatedUser user =
         AuthenticatedUser.of(users.findByUsernameIgnoreCase(login.username()).orElseThrow());

@@ -1,7 +1,6 @@
 package io.gpufleet.api.users;
 
 import io.gpufleet.api.system.ApiException;
-import io.gpufleet.api.system.ErrorCodes;
 import io.gpufleet.api.users.UserViews.CreateApiKey;
 import io.gpufleet.api.users.UserViews.CreateUser;
 import io.gpufleet.api.users.UserViews.CreatedApiKey;
@@ -24,6 +23,11 @@ import org.springframework.transaction.annotation.Transactional;
 /** Users and their keys, as admins manage them. */
 @Service
 class UserService {
+
+  static final String USER_NOT_FOUND = "USER_NOT_FOUND";
+  static final String USERNAME_TAKEN = "USERNAME_TAKEN";
+  static final String API_KEY_NOT_FOUND = "API_KEY_NOT_FOUND";
+  static final String LAST_ADMIN = "LAST_ADMIN";
 
   private final UserRepository users;
   private final ApiKeyRepository apiKeys;
@@ -148,30 +152,27 @@ class UserService {
         apiKeys
             .findById(keyId)
             .orElseThrow(
-                () ->
-                    ApiException.notFound(
-                        ErrorCodes.API_KEY_NOT_FOUND, "There is no API key " + keyId));
+                () -> ApiException.notFound(API_KEY_NOT_FOUND, "There is no API key " + keyId));
     key.revoke(Instant.now(clock));
   }
 
   private void requireFreeName(String username) {
     if (users.findByUsernameIgnoreCase(username).isPresent()) {
-      throw ApiException.conflict(
-          ErrorCodes.USERNAME_TAKEN, "The username '" + username + "' is taken");
+      throw ApiException.conflict(USERNAME_TAKEN, "The username '" + username + "' is taken");
     }
   }
 
   private void requireAnotherAdmin(UserAccount user, AuthenticatedUser actor) {
     if (user.getId().equals(actor.id())) {
       throw ApiException.conflict(
-          ErrorCodes.LAST_ADMIN, "You cannot remove your own admin access; ask another admin");
+          LAST_ADMIN, "You cannot remove your own admin access; ask another admin");
     }
     if (users.countByRoleAndEnabledTrue(Role.ADMIN) <= 1) {
-      throw ApiException.conflict(ErrorCodes.LAST_ADMIN, "The platform needs at least one admin");
+      throw ApiException.conflict(LAST_ADMIN, "The platform needs at least one admin");
     }
   }
 
   private static ApiException notFound(UUID id) {
-    return ApiException.notFound(ErrorCodes.USER_NOT_FOUND, "There is no user " + id);
+    return ApiException.notFound(USER_NOT_FOUND, "There is no user " + id);
   }
 }

@@ -1,7 +1,9 @@
 package io.gpufleet.api.workflows;
 
+import io.gpufleet.api.routing.ModelNeed;
+import io.gpufleet.api.routing.RoutingPolicy;
+import io.gpufleet.api.routing.ServerCapabilities;
 import io.gpufleet.api.system.ApiException;
-import io.gpufleet.api.system.ErrorCodes;
 import io.gpufleet.comfy.workflow.NodeDefinitions;
 import io.gpufleet.comfy.workflow.UiWorkflowConverter;
 import io.gpufleet.comfy.workflow.Workflow;
@@ -26,16 +28,18 @@ import tools.jackson.databind.json.JsonMapper;
 public class WorkflowCatalog {
 
   static final String WORKFLOW_NOT_FOUND = "WORKFLOW_NOT_FOUND";
+  static final String WORKFLOW_NAME_TAKEN = "WORKFLOW_NAME_TAKEN";
+  static final String WORKFLOW_INVALID = "WORKFLOW_INVALID";
   static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final StoredWorkflowRepository workflows;
-  private final NodeDefinitionSource definitions;
+  private final ServerCapabilities capabilities;
   private final Clock clock;
 
   WorkflowCatalog(
-      StoredWorkflowRepository workflows, NodeDefinitionSource definitions, Clock clock) {
+      StoredWorkflowRepository workflows, ServerCapabilities capabilities, Clock clock) {
     this.workflows = workflows;
-    this.definitions = definitions;
+    this.capabilities = capabilities;
     this.clock = clock;
   }
 
@@ -51,7 +55,7 @@ public class WorkflowCatalog {
   public WorkflowModel create(Draft draft) {
     if (workflows.findByNameIgnoreCase(draft.name()).isPresent()) {
       throw ApiException.conflict(
-          "WORKFLOW_NAME_TAKEN", "A workflow named '" + draft.name() + "' exists");
+          WORKFLOW_NAME_TAKEN, "A workflow named '" + draft.name() + "' exists");
     }
     StoredWorkflow stored =
         new StoredWorkflow(draft.name(), draft.description(), content(draft), clock.instant());
@@ -70,7 +74,7 @@ public class WorkflowCatalog {
         .ifPresent(
             other -> {
               throw ApiException.conflict(
-                  "WORKFLOW_NAME_TAKEN", "A workflow named '" + draft.name() + "' exists");
+                  WORKFLOW_NAME_TAKEN, "A workflow named '" + draft.name() + "' exists");
             });
     stored.rename(draft.name(), draft.description(), clock.instant());
     stored.replace(content(draft), clock.instant());
@@ -153,21 +157,21 @@ public class WorkflowCatalog {
         graph.toJsonString(),
         JSON.writeValueAsString(inputs),
         JSON.writeValueAsString(shortcuts),
-        JSON.writeValueAsString(WorkflowImport.nodeClasses(graph)),
-        JSON.writeValueAsString(WorkflowImport.models(graph)));
+        JSON.writeValueAsString(RoutingPolicy.Need.nodeClasses(graph)),
+        JSON.writeValueAsString(ModelNeed.of(graph)));
   }
 
   private Workflow graph(JsonNode json) {
     try {
       if (json.has("nodes") && json.has("links")) {
         NodeDefinitions defs =
-            definitions
-                .any()
+            capabilities
+                .anyRunning()
                 .orElseThrow(
                     () ->
                         new ApiException(
                             org.springframework.http.HttpStatus.BAD_REQUEST,
-                            ErrorCodes.WORKFLOW_INVALID,
+                            WORKFLOW_INVALID,
                             "A UI-format workflow is converted with a running server's"
                                 + " object_info, and no server is running; import the API format"));
         return UiWorkflowConverter.convert(json, defs);
@@ -178,7 +182,7 @@ public class WorkflowCatalog {
       }
       return graph;
     } catch (WorkflowException e) {
-      throw ApiException.badRequest(ErrorCodes.WORKFLOW_INVALID, e.getMessage());
+      throw ApiException.badRequest(WORKFLOW_INVALID, e.getMessage());
     }
   }
 
@@ -193,17 +197,12 @@ public class WorkflowCatalog {
           JSON.readValue(c.inputs(), new TypeReference<List<InputDefinition>>() {}),
           JSON.readValue(c.shortcuts(), new TypeReference<Map<String, List<String>>>() {}),
           JSON.readValue(c.nodeClasses(), new TypeReference<List<String>>() {}),
-          JSON.readValue(c.models(), new TypeReference<List<WorkflowModel.ModelNeed>>() {}),
+          JSON.readValue(c.models(), new TypeReference<List<ModelNeed>>() {}),
           stored.isDefault(),
           stored.getCreatedAt(),
           stored.getUpdatedAt());
     } catch (JacksonException e) {
       throw new IllegalStateException("workflow " + stored.getId() + " is stored damaged", e);
     }
-  }
-
-  /** Where the node definitions for a UI import come from (a running server's object_info). */
-  public interface NodeDefinitionSource {
-    java.util.Optional<NodeDefinitions> any();
   }
 }

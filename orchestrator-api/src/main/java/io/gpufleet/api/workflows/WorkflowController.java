@@ -1,6 +1,7 @@
 package io.gpufleet.api.workflows;
 
 import io.gpufleet.api.routing.FleetView;
+import io.gpufleet.api.routing.ModelNeed;
 import io.gpufleet.api.routing.RoutingPolicy;
 import io.gpufleet.api.system.ApiException;
 import io.gpufleet.persistence.generations.GenerationRepository;
@@ -55,7 +56,7 @@ class WorkflowController {
       List<InputDefinition> inputs,
       Map<String, List<String>> shortcuts,
       List<String> nodeClasses,
-      List<WorkflowModel.ModelNeed> models,
+      List<ModelNeed> models,
       JsonNode workflow,
       Instant createdAt,
       Instant updatedAt) {
@@ -91,7 +92,7 @@ class WorkflowController {
   /** {@code estimatedSeconds}: the mean over the servers that can run it and have run it. */
   record Analysis(
       List<String> nodeClasses,
-      List<WorkflowModel.ModelNeed> models,
+      List<ModelNeed> models,
       boolean runnableSomewhere,
       @Nullable Double estimatedSeconds,
       List<ServerAnalysis> servers) {}

@@ -1,6 +1,5 @@
 package io.gpufleet.api.workflows;
 
-import io.gpufleet.api.workflows.WorkflowModel.ModelNeed;
 import io.gpufleet.comfy.workflow.CommonParameter;
 import io.gpufleet.comfy.workflow.Input;
 import io.gpufleet.comfy.workflow.Node;
@@ -20,7 +19,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What an import learns from an API-format graph: the shortcuts mapped to nodes, the inputs a user
- * may set by default (every shortcut target and every LoadImage), node classes and models.
+ * may set by default (every shortcut target and every LoadImage). What a server needs to run it
+ * (node classes, models) is routing's to say.
  */
 public final class WorkflowImport {
 
@@ -131,17 +131,6 @@ public final class WorkflowImport {
         given != null && given.description() != null ? given.description() : description,
         given != null && given.min() != null ? given.min() : bounds == null ? null : bounds[0],
         given != null && given.max() != null ? given.max() : bounds == null ? null : bounds[1]);
-  }
-
-  public static List<String> nodeClasses(Workflow graph) {
-    return graph.nodes().values().stream().map(Node::classType).distinct().sorted().toList();
-  }
-
-  public static List<ModelNeed> models(Workflow graph) {
-    return graph.requiredModels().stream()
-        .map(m -> new ModelNeed(m.folder(), m.name()))
-        .distinct()
-        .toList();
   }
 
   static String typeOf(JsonNode value) {

@@ -1,5 +1,6 @@
 package io.gpufleet.api.workflows;
 
+import io.gpufleet.api.routing.ModelNeed;
 import io.gpufleet.comfy.workflow.Workflow;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +29,4 @@ public record WorkflowModel(
   public Optional<InputDefinition> input(String key) {
     return inputs.stream().filter(i -> i.key().equals(key)).findFirst();
   }
-
-  /** A model file in a folder under {@code models/}. */
-  public record ModelNeed(String folder, String name) {}
 }

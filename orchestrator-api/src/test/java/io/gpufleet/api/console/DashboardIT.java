@@ -4,7 +4,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
-import io.gpufleet.api.generations.FixedEndpointProvider;
+import io.gpufleet.api.FixedEndpointProvider;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.simulator.comfy.ComfySimulator;

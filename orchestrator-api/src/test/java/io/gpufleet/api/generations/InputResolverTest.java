@@ -3,6 +3,8 @@ package io.gpufleet.api.generations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gpufleet.api.routing.ModelNeed;
+import io.gpufleet.api.routing.RoutingPolicy;
 import io.gpufleet.api.system.ApiException;
 import io.gpufleet.api.workflows.WorkflowImport;
 import io.gpufleet.api.workflows.WorkflowModel;
@@ -92,8 +94,8 @@ class InputResolverTest {
         graph,
         WorkflowImport.defaultInputs(graph, shortcuts),
         shortcuts,
-        WorkflowImport.nodeClasses(graph),
-        WorkflowImport.models(graph),
+        RoutingPolicy.Need.nodeClasses(graph),
+        ModelNeed.of(graph),
         true,
         Instant.EPOCH,
         Instant.EPOCH);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gpufleet.api.routing.RoutingPolicy.Candidate;
 import io.gpufleet.api.routing.RoutingPolicy.Need;
 import io.gpufleet.api.routing.RoutingPolicy.Route;
-import io.gpufleet.api.workflows.WorkflowModel.ModelNeed;
 import io.gpufleet.persistence.servers.HealthState;
 import io.gpufleet.persistence.servers.ServerStatus;
 import java.math.BigDecimal;

@@ -125,7 +125,33 @@ class MalformedRequestsIT extends IntegrationTest {
             "{\"username\":\"x\"}",
             400,
             "VALIDATION_ERROR",
-            "password"));
+            "password"),
+        // the scheduler's failures, answered by the feature that owns them
+        mistake("GET", "/api/v1/servers/" + UNKNOWN_ID, null, 404, "SERVER_NOT_FOUND", null),
+        mistake(
+            "PUT",
+            "/api/v1/servers/" + UNKNOWN_ID + "/schedule",
+            "{\"autoStart\":false,\"autoStop\":false,\"timezone\":\"UTC\",\"weekdays\":[1]}",
+            404,
+            "SERVER_NOT_FOUND",
+            null),
+        mistake(
+            "PUT",
+            "/api/v1/servers/" + UNKNOWN_ID + "/schedule",
+            "{\"autoStart\":true,\"timezone\":\"Mars/Olympus\",\"weekdays\":[1]}",
+            400,
+            "VALIDATION_ERROR",
+            "timezone"),
+        mistake(
+            "GET",
+            "/api/v1/setup-scripts/" + UNKNOWN_ID,
+            null,
+            404,
+            "SETUP_SCRIPT_NOT_FOUND",
+            null),
+        mistake("GET", "/api/v1/executions/" + UNKNOWN_ID, null, 404, "EXECUTION_NOT_FOUND", null),
+        mistake(
+            "GET", "/api/v1/model-downloads/" + UNKNOWN_ID, null, 404, "DOWNLOAD_NOT_FOUND", null));
   }
 
   private static Arguments mistake(

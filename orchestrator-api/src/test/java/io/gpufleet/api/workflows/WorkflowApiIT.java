@@ -2,8 +2,8 @@ package io.gpufleet.api.workflows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gpufleet.api.FixedEndpointProvider;
 import io.gpufleet.api.IntegrationTest;
-import io.gpufleet.api.generations.FixedEndpointProvider;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.simulator.comfy.ComfySimulator;

@@ -1,0 +1,205 @@
+package io.gpufleet.api.dispatch;
+
+import io.gpufleet.api.events.GenerationEvent;
+import io.gpufleet.api.events.GenerationEventBus;
+import io.gpufleet.api.generations.GenerationProperties;
+import io.gpufleet.api.generations.GenerationQueued;
+import io.gpufleet.api.routing.FleetView;
+import io.gpufleet.api.routing.RoutingPolicy;
+import io.gpufleet.api.routing.RoutingPolicy.Candidate;
+import io.gpufleet.api.routing.RoutingPolicy.Route;
+import io.gpufleet.comfy.workflow.Workflow;
+import io.gpufleet.persistence.generations.Generation;
+import io.gpufleet.persistence.generations.GenerationRepository;
+import io.gpufleet.persistence.generations.GenerationStatus;
+import jakarta.annotation.PreDestroy;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Each replica's dispatcher: claims queued generations with SKIP LOCKED (so each is dispatched
+ * once), routes them, commits the attempt, then has {@link PromptSender} post the prompt under our
+ * own id. It also checks running attempts against their servers ({@link RunOutcomes}).
+ */
+@Component
+class Dispatcher {
+
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final int CLAIM_BATCH = 20;
+
+  private final GenerationRepository generations;
+  private final FleetView fleet;
+  private final PromptSender sender;
+  private final RunOutcomes outcomes;
+  private final GenerationEventBus bus;
+  private final Replica replica;
+  private final GenerationProperties settings;
+  private final TransactionTemplate transaction;
+  private final Clock clock;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "generation-dispatcher");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** An attempt committed to a server, its prompt still to be posted. */
+  record Planned(UUID generation, UUID prompt, UUID server, Workflow graph) {}
+
+  Dispatcher(
+      GenerationRepository generations,
+      FleetView fleet,
+      PromptSender sender,
+      RunOutcomes outcomes,
+      GenerationEventBus bus,
+      Replica replica,
+      GenerationProperties settings,
+      TransactionTemplate transaction,
+      Clock clock) {
+    this.generations = generations;
+    this.fleet = fleet;
+    this.sender = sender;
+    this.outcomes = outcomes;
+    this.bus = bus;
+    this.replica = replica;
+    this.settings = settings;
+    this.transaction = transaction;
+    this.clock = clock;
+  }
+
+  @EventListener(ApplicationReadyEvent.class)
+  void start() {
+    long dispatchMs = settings.dispatchInterval().toMillis();
+    timer.scheduleWithFixedDelay(
+        this::dispatchGuarded, dispatchMs, dispatchMs, TimeUnit.MILLISECONDS);
+    long monitorMs = settings.monitorInterval().toMillis();
+    timer.scheduleWithFixedDelay(this::monitorGuarded, monitorMs, monitorMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** A generation was queued: look at the queue now rather than at the next tick. */
+  @EventListener
+  void on(GenerationQueued queued) {
+    timer.execute(this::dispatchGuarded);
+  }
+
+  private void dispatchGuarded() {
+    try {
+      for (int round = 0; round < 50; round++) {
+        List<Planned> planned = plan();
+        if (planned.isEmpty()) {
+          return;
+        }
+        planned.forEach(sender::send);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Dispatching failed: {}", e.toString());
+    }
+  }
+
+  /** One transaction: claim, route, record the attempts. The prompts are posted after commit. */
+  private List<Planned> plan() {
+    List<Candidate> candidates = new ArrayList<>(fleet.candidates(null));
+    List<Planned> planned = new ArrayList<>();
+    transaction.executeWithoutResult(
+        status -> {
+          List<UUID> ids = generations.claimQueued(settings.maxRunningPerUser(), CLAIM_BATCH);
+          Set<UUID> usersServed = new HashSet<>();
+          for (UUID id : ids) {
+            Generation g = generations.findById(id).orElseThrow();
+            if (!usersServed.add(g.getUserId())) {
+              continue; // fair share: one per user per round; the rest wait for the next round
+            }
+            Workflow graph = Workflow.parse(g.getSnapshot());
+            List<Candidate> pool =
+                g.getPinnedServerId() == null
+                    ? candidates
+                    : fleet.candidates(g.getPinnedServerId());
+            Route route =
+                fleet
+                    .policy()
+                    .route(
+                        RoutingPolicy.Need.of(
+                            graph, g.getPinnedServerId(), g.getAvoidServerId(), g.getMinVramMb()),
+                        pool);
+            if (route instanceof Route.To) {
+              UUID server = ((Route.To) route).serverId();
+              UUID prompt = UUID.randomUUID();
+              g.dispatch(server, prompt, replica.id(), clock.instant());
+              planned.add(new Planned(g.getId(), prompt, server, graph));
+              bump(candidates, server);
+            } else if (route instanceof Route.Impossible) {
+              g.fail(
+                  new Generation.Failure(
+                      null, null, "Unroutable", ((Route.Impossible) route).reason()),
+                  clock.instant());
+              bus.publish(GenerationEvent.status(g.getId(), "FAILED"));
+            } else {
+              usersServed.remove(g.getUserId());
+            }
+          }
+        });
+    return planned;
+  }
+
+  private static void bump(List<Candidate> candidates, UUID server) {
+    for (int i = 0; i < candidates.size(); i++) {
+      Candidate c = candidates.get(i);
+      if (c.id().equals(server)) {
+        candidates.set(
+            i,
+            new Candidate(
+                c.id(),
+                c.name(),
+                c.status(),
+                c.setUp(),
+                c.health(),
+                c.draining(),
+                c.breakerClosed(),
+                c.nodeClasses(),
+                c.models(),
+                c.outstanding() + 1,
+                c.speed(),
+                c.pricePerHour(),
+                c.vramMb()));
+      }
+    }
+  }
+
+  private void monitorGuarded() {
+    try {
+      Instant now = clock.instant();
+      for (Generation g : generations.findByStatus(GenerationStatus.RUNNING)) {
+        boolean mine = replica.id().equals(g.getDispatchedBy());
+        boolean stale = g.getUpdatedAt().plus(settings.staleAfter()).isBefore(now);
+        if (mine ? g.isSubmitted() : stale) {
+          outcomes.check(g);
+        } else if (stale && g.getPromptId() != null && g.getServerId() != null) {
+          // recorded but never posted (the replica stopped in between)
+          outcomes.lost(g, g.getPromptId(), g.getServerId(), "the prompt was never posted");
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("Checking running generations failed: {}", e.toString());
+    }
+  }
+
+  @PreDestroy
+  void stop() {
+    timer.shutdownNow();
+  }
+}

@@ -1,0 +1,228 @@
+package io.gpufleet.api.dispatch;
+
+import io.gpufleet.api.events.GenerationEvent;
+import io.gpufleet.api.events.GenerationEventBus;
+import io.gpufleet.api.results.ResultStore;
+import io.gpufleet.api.results.StoredOutput;
+import io.gpufleet.comfy.ComfyClient;
+import io.gpufleet.comfy.ComfyEvent;
+import io.gpufleet.comfy.ComfyException;
+import io.gpufleet.comfy.HistoryEntry;
+import io.gpufleet.comfy.OutputFile;
+import io.gpufleet.comfy.QueueItem;
+import io.gpufleet.comfy.QueueState;
+import io.gpufleet.comfy.ViewedFile;
+import io.gpufleet.persistence.generations.Generation;
+import io.gpufleet.persistence.generations.GenerationRepository;
+import io.gpufleet.persistence.generations.GenerationStatus;
+import io.gpufleet.persistence.servers.HealthState;
+import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.persistence.servers.ServerRepository;
+import io.gpufleet.persistence.servers.ServerStatus;
+import io.gpufleet.scheduler.comfy.ComfyClients;
+import jakarta.annotation.PreDestroy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Ends attempts: reads a finished prompt's history, copies its outputs into the result store and
+ * completes the generation; turns ComfyUI errors and lost servers into a retry or a failure.
+ */
+@Component
+class RunOutcomes {
+
+  private static final Logger log = LoggerFactory.getLogger(RunOutcomes.class);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final GenerationRepository generations;
+  private final ServerRepository servers;
+  private final ComfyClients clients;
+  private final GenerationTransitions transitions;
+  private final ResultStore results;
+  private final GenerationEventBus bus;
+  private final ExecutorService workers =
+      Executors.newFixedThreadPool(
+          4,
+          r -> {
+            Thread t = new Thread(r, "generation-outcomes");
+            t.setDaemon(true);
+            return t;
+          });
+
+  RunOutcomes(
+      GenerationRepository generations,
+      ServerRepository servers,
+      ComfyClients clients,
+      GenerationTransitions transitions,
+      ResultStore results,
+      GenerationEventBus bus) {
+    this.generations = generations;
+    this.servers = servers;
+    this.clients = clients;
+    this.transitions = transitions;
+    this.results = results;
+    this.bus = bus;
+  }
+
+  void settleLater(UUID generation) {
+    workers.execute(() -> guarded(() -> generations.findById(generation).ifPresent(this::check)));
+  }
+
+  void checkServerLater(UUID serverId) {
+    workers.execute(
+        () ->
+            guarded(
+                () ->
+                    generations.findByStatus(GenerationStatus.RUNNING).stream()
+                        .filter(g -> serverId.equals(g.getServerId()) && g.isSubmitted())
+                        .forEach(this::check)));
+  }
+
+  void executionError(UUID generation, UUID prompt, UUID serverId, ComfyEvent.ExecutionError e) {
+    Long vram = servers.findById(serverId).map(Server::getVramMb).orElse(null);
+    boolean oom = e.outOfMemory();
+    end(
+        generation,
+        transitions.failed(
+            generation,
+            prompt,
+            new Generation.Failure(
+                e.nodeId(), e.nodeType(), e.exceptionType(), e.exceptionMessage()),
+            oom,
+            oom ? serverId : null,
+            oom && vram != null ? vram + 1 : null));
+  }
+
+  /**
+   * Looks at a running, submitted attempt on its server: finished (settle it), still queued or
+   * running there (nothing to do), or gone with the server (lost).
+   */
+  void check(Generation g) {
+    UUID prompt = g.getPromptId();
+    UUID serverId = g.getServerId();
+    if (g.getStatus() != GenerationStatus.RUNNING || prompt == null || serverId == null) {
+      return;
+    }
+    Server server = servers.findById(serverId).orElse(null);
+    if (server == null
+        || server.getStatus() != ServerStatus.RUNNING
+        || server.getHealth() == HealthState.UNREACHABLE
+        || server.getComfyUrl() == null) {
+      lost(g, prompt, serverId, "the server stopped answering");
+      return;
+    }
+    ComfyClient client = clients.forServer(server);
+    try {
+      // the queue first: a prompt that finishes between the two reads is then in the history
+      QueueState queue = client.queue();
+      boolean queued =
+          Stream.concat(queue.running().stream(), queue.pending().stream())
+              .map(QueueItem::promptId)
+              .anyMatch(prompt.toString()::equalsIgnoreCase);
+      if (queued) {
+        return;
+      }
+      Optional<HistoryEntry> entry = client.history(prompt.toString());
+      if (entry.isEmpty()) {
+        lost(g, prompt, serverId, "the prompt vanished from the server (restarted?)");
+      } else if (entry.get().succeeded()) {
+        complete(g, prompt, client, entry.get());
+      } else if (entry.get().completed() || "error".equals(entry.get().statusStr())) {
+        failFromHistory(g, prompt, serverId, entry.get());
+      }
+    } catch (ComfyException e) {
+      log.info(
+          "Could not check generation {} on {}: {}", g.getId(), server.getName(), e.getMessage());
+    }
+  }
+
+  private void complete(Generation g, UUID prompt, ComfyClient client, HistoryEntry entry) {
+    List<OutputFile> files = entry.allImages();
+    List<OutputFile> saved = files.stream().filter(f -> "output".equals(f.type())).toList();
+    List<StoredOutput> stored = new ArrayList<>();
+    for (OutputFile file : saved.isEmpty() ? files : saved) {
+      ViewedFile viewed = client.view(file);
+      int index = stored.size();
+      stored.add(
+          new StoredOutput(
+              index,
+              results.store(g.getId(), index, viewed.bytes(), viewed.contentType()),
+              viewed.contentType()));
+    }
+    boolean completed = transitions.complete(g.getId(), prompt, JSON.writeValueAsString(stored));
+    transitions.activity(g.getServerId());
+    if (completed) {
+      bus.publish(GenerationEvent.status(g.getId(), "COMPLETED"));
+    }
+  }
+
+  private void failFromHistory(Generation g, UUID prompt, UUID serverId, HistoryEntry entry) {
+    JsonNode error = null;
+    boolean interrupted = false;
+    for (HistoryEntry.Message m : entry.messages()) {
+      if ("execution_error".equals(m.type())) {
+        error = m.data();
+      } else if ("execution_interrupted".equals(m.type())) {
+        interrupted = true;
+      }
+    }
+    Generation.Failure failure =
+        error != null
+            ? new Generation.Failure(
+                error.path("node_id").asString(null),
+                error.path("node_type").asString(null),
+                error.path("exception_type").asString("ExecutionError"),
+                error.path("exception_message").asString("ComfyUI reported an error"))
+            : new Generation.Failure(
+                null,
+                null,
+                interrupted ? "Interrupted" : "ExecutionError",
+                interrupted
+                    ? "The run was interrupted on the server"
+                    : "ComfyUI reported an error");
+    boolean oom = failure.type().contains("OutOfMemoryError");
+    end(
+        g.getId(),
+        transitions.failed(g.getId(), prompt, failure, oom, oom ? serverId : null, null));
+  }
+
+  void lost(Generation g, UUID prompt, UUID serverId, String why) {
+    end(
+        g.getId(),
+        transitions.failed(
+            g.getId(),
+            prompt,
+            new Generation.Failure(null, null, "ServerLost", "Lost mid-run: " + why),
+            true,
+            serverId,
+            null));
+  }
+
+  private void end(UUID generation, Optional<GenerationStatus> status) {
+    generations.findById(generation).ifPresent(g -> transitions.activity(g.getServerId()));
+    status.ifPresent(s -> bus.publish(GenerationEvent.status(generation, s.name())));
+  }
+
+  private static void guarded(Runnable work) {
+    try {
+      work.run();
+    } catch (RuntimeException e) {
+      log.warn("Settling a generation failed: {}", e.toString());
+    }
+  }
+
+  @PreDestroy
+  void stop() {
+    workers.shutdownNow();
+  }
+}

@@ -1,0 +1,112 @@
+package io.gpufleet.api.generations;
+
+import io.gpufleet.api.generations.GenerationViews.CreateGeneration;
+import io.gpufleet.api.routing.FleetView;
+import io.gpufleet.api.routing.RoutingPolicy;
+import io.gpufleet.api.sessions.GenerationSessions;
+import io.gpufleet.api.system.ApiException;
+import io.gpufleet.api.system.ErrorCodes;
+import io.gpufleet.api.uploads.UploadStore;
+import io.gpufleet.api.users.AuthenticatedUser;
+import io.gpufleet.comfy.workflow.Workflow;
+import io.gpufleet.persistence.generations.GenerationRepository;
+import io.gpufleet.persistence.generations.GenerationStatus;
+import io.gpufleet.persistence.servers.ServerRepository;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a submission must pass, once its inputs fit the workflow, before it is queued: a pinned
+ * server that exists, a webhook URL that is one, the caller's own session and uploads, a fleet that
+ * can run it, and room in the caller's queue.
+ */
+@Component
+class SubmissionChecks {
+
+  static final String INSUFFICIENT_RESOURCES = "INSUFFICIENT_RESOURCES";
+
+  private final GenerationRepository generations;
+  private final ServerRepository servers;
+  private final FleetView fleet;
+  private final GenerationSessions sessions;
+  private final UploadStore uploads;
+  private final GenerationProperties settings;
+
+  SubmissionChecks(
+      GenerationRepository generations,
+      ServerRepository servers,
+      FleetView fleet,
+      GenerationSessions sessions,
+      UploadStore uploads,
+      GenerationProperties settings) {
+    this.generations = generations;
+    this.servers = servers;
+    this.fleet = fleet;
+    this.sessions = sessions;
+    this.uploads = uploads;
+    this.settings = settings;
+  }
+
+  void require(AuthenticatedUser user, CreateGeneration request, Workflow snapshot) {
+    if (request.serverId() != null && servers.findById(request.serverId()).isEmpty()) {
+      throw ApiException.invalidField("serverId", "no such server");
+    }
+    requireValidWebhookUrl(request.webhookUrl());
+    if (request.sessionId() != null) {
+      sessions.requireOwn(user, request.sessionId(), "sessionId");
+    }
+    uploads.requireOwn(user, snapshot);
+    requireRunnable(snapshot, request.serverId());
+    if (generations.countByUserIdAndStatus(user.id(), GenerationStatus.QUEUED)
+        >= settings.maxQueuedPerUser()) {
+      throw new ApiException(
+          HttpStatus.TOO_MANY_REQUESTS,
+          ErrorCodes.RATE_LIMITED,
+          "You have " + settings.maxQueuedPerUser() + " generations queued; wait for some to run");
+    }
+  }
+
+  private void requireRunnable(Workflow snapshot, @Nullable UUID pinned) {
+    RoutingPolicy.Need need = RoutingPolicy.Need.of(snapshot, pinned, null, null);
+    List<RoutingPolicy.Candidate> candidates = fleet.candidates(pinned);
+    Optional<String> reason = fleet.policy().unrunnable(need, candidates);
+    if (reason.isPresent()) {
+      throw new ApiException(
+              HttpStatus.BAD_REQUEST,
+              INSUFFICIENT_RESOURCES,
+              "No server of the fleet can run this workflow: " + reason.get())
+          .with("reason", reason.get());
+    }
+    if (pinned != null
+        && fleet.policy().route(need, candidates) instanceof RoutingPolicy.Route.Impossible) {
+      throw new ApiException(
+          HttpStatus.BAD_REQUEST,
+          INSUFFICIENT_RESOURCES,
+          ((RoutingPolicy.Route.Impossible) fleet.policy().route(need, candidates)).reason());
+    }
+  }
+
+  /** Only absolute http(s) URLs with a host. */
+  static void requireValidWebhookUrl(@Nullable String url) {
+    if (url == null) {
+      return;
+    }
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+        return;
+      }
+    } catch (URISyntaxException e) {
+      // falls through
+    }
+    throw ApiException.invalidField("webhookUrl", "must be an absolute http or https URL");
+  }
+}

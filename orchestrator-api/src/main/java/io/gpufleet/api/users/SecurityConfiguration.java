@@ -1,0 +1,155 @@
+package io.gpufleet.api.users;
+
+import io.gpufleet.api.system.ErrorCodes;
+import io.gpufleet.api.system.ProblemWriter;
+import io.gpufleet.persistence.users.ApiKeyRepository;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.logout.HttpStatusReturningLogoutSuccessHandler;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Two ways in: API keys on every request (stateless, no CSRF since browsers cannot forge the
+ * header), and console sessions for admins (cookie + CSRF token). Only {@code /api/v1/health} and
+ * the actuator's health and info are public.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableMethodSecurity
+class SecurityConfiguration {
+
+  /** The console's static files are public (its login page must load); its data is not. */
+  static final String[] PUBLIC = {
+    "/api/v1/health",
+    "/actuator/health/**",
+    "/actuator/info",
+    "/api/v1/auth/login",
+    "/",
+    "/console",
+    "/console/**",
+    "/webjars/**",
+    "/favicon.ico"
+  };
+
+  /** Everything about the fleet and its users; checked before a request body is even read. */
+  static final String[] ADMIN_ONLY = {
+    "/api/v1/users/**",
+    "/api/v1/api-keys/**",
+    "/api/v1/offers/**",
+    "/api/v1/servers/**",
+    "/api/v1/setup-scripts/**",
+    "/api/v1/executions/**",
+    "/api/v1/models/**",
+    "/api/v1/model-downloads/**",
+    "/api/v1/fleet/**"
+  };
+
+  @Bean
+  PasswordEncoder passwordEncoder() {
+    return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+  }
+
+  @Bean
+  AuthenticationManager authenticationManager(UserDetailsService users, PasswordEncoder passwords) {
+    DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
+    provider.setPasswordEncoder(passwords);
+    return new ProviderManager(provider);
+  }
+
+  @Bean
+  SecurityContextRepository securityContextRepository() {
+    return new HttpSessionSecurityContextRepository();
+  }
+
+  @Bean
+  AuthenticationEntryPoint problemEntryPoint(ProblemWriter problems) {
+    return (request, response, e) ->
+        problems.write(
+            response,
+            HttpStatus.UNAUTHORIZED,
+            ErrorCodes.UNAUTHENTICATED,
+            e.getMessage() == null ? "Authentication is required" : e.getMessage(),
+            request.getRequestURI());
+  }
+
+  @Bean
+  AccessDeniedHandler problemAccessDenied(ProblemWriter problems) {
+    return (request, response, e) ->
+        problems.write(
+            response,
+            HttpStatus.FORBIDDEN,
+            e instanceof CsrfException ? "CSRF_TOKEN_INVALID" : ErrorCodes.FORBIDDEN,
+            e instanceof CsrfException
+                ? "The CSRF token is missing or wrong; send the XSRF-TOKEN cookie's value in"
+                    + " the X-XSRF-TOKEN header"
+                : "Your role does not allow this",
+            request.getRequestURI());
+  }
+
+  @Bean
+  SecurityFilterChain api(
+      HttpSecurity http,
+      ApiKeyRepository apiKeys,
+      TransactionTemplate transaction,
+      AuthenticationEntryPoint entryPoint,
+      AccessDeniedHandler accessDenied,
+      SecurityContextRepository contexts,
+      Clock clock)
+      throws Exception {
+    http.csrf(
+            csrf ->
+                csrf.spa()
+                    .ignoringRequestMatchers(
+                        request -> ApiKeyAuthenticationFilter.presentedKey(request) != null)
+                    // no session, nothing a forged cross-site request could ride on: let the
+                    // request reach authentication, which answers 401
+                    .ignoringRequestMatchers(request -> request.getRequestedSessionId() == null)
+                    .ignoringRequestMatchers("/api/v1/auth/login"))
+        .securityContext(context -> context.securityContextRepository(contexts))
+        .httpBasic(basic -> basic.disable())
+        .formLogin(form -> form.disable())
+        .logout(
+            logout ->
+                logout
+                    .logoutUrl("/api/v1/auth/logout")
+                    .logoutSuccessHandler(
+                        new HttpStatusReturningLogoutSuccessHandler(HttpStatus.NO_CONTENT)))
+        .exceptionHandling(
+            e -> e.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
+        .addFilterBefore(
+            new ApiKeyAuthenticationFilter(apiKeys, transaction, entryPoint, clock),
+            AnonymousAuthenticationFilter.class)
+        .authorizeHttpRequests(
+            auth ->
+                auth.requestMatchers(PUBLIC)
+                    .permitAll()
+                    .requestMatchers("/actuator/**")
+                    .hasRole("ADMIN")
+                    .requestMatchers(ADMIN_ONLY)
+                    .hasRole("ADMIN")
+                    // the handshake authenticates itself (key, session or one-time ticket):
+                    // see io.gpufleet.api.live.SocketConfiguration
+                    .requestMatchers(HttpMethod.GET, "/api/v1/ws")
+                    .permitAll()
+                    .anyRequest()
+                    .authenticated());
+    return http.build();
+  }
+}
