@@ -3,7 +3,6 @@ package io.gpufleet.simulator.comfy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,64 +21,9 @@ import tools.jackson.databind.node.ObjectNode;
  * uploads in the combos, and used by validation.
  */
 final class NodeCatalog {
-  static final BigInteger SEED_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
-  static final List<String> SAMPLERS =
-      List.of(
-          "euler",
-          "euler_cfg_pp",
-          "euler_ancestral",
-          "euler_ancestral_cfg_pp",
-          "heun",
-          "heunpp2",
-          "dpm_2",
-          "dpm_2_ancestral",
-          "lms",
-          "dpm_fast",
-          "dpm_adaptive",
-          "dpmpp_2s_ancestral",
-          "dpmpp_2s_ancestral_cfg_pp",
-          "dpmpp_sde",
-          "dpmpp_sde_gpu",
-          "dpmpp_2m",
-          "dpmpp_2m_cfg_pp",
-          "dpmpp_2m_sde",
-          "dpmpp_2m_sde_gpu",
-          "dpmpp_2m_sde_heun",
-          "dpmpp_2m_sde_heun_gpu",
-          "dpmpp_3m_sde",
-          "dpmpp_3m_sde_gpu",
-          "ddpm",
-          "lcm",
-          "ipndm",
-          "ipndm_v",
-          "deis",
-          "res_multistep",
-          "res_multistep_cfg_pp",
-          "res_multistep_ancestral",
-          "res_multistep_ancestral_cfg_pp",
-          "gradient_estimation",
-          "gradient_estimation_cfg_pp",
-          "er_sde",
-          "seeds_2",
-          "seeds_3",
-          "sa_solver",
-          "sa_solver_pece",
-          "ddim",
-          "uni_pc",
-          "uni_pc_bh2");
-  static final List<String> SCHEDULERS =
-      List.of(
-          "simple",
-          "sgm_uniform",
-          "karras",
-          "exponential",
-          "ddim_uniform",
-          "beta",
-          "normal",
-          "linear_quadratic",
-          "kl_optimal");
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final List<String> SECTIONS = List.of("required", "optional", "hidden");
+  private static final ObjectNode LISTS = F.objectNode();
   private static final ObjectNode TEMPLATE = load();
   private static final Map<String, NodeDef> DEFS = definitions(TEMPLATE);
 
@@ -156,9 +100,9 @@ final class NodeCatalog {
       case "$vae":
         return vaes();
       case "$samplers":
-        return SAMPLERS;
+        return list("samplers");
       case "$schedulers":
-        return SCHEDULERS;
+        return list("schedulers");
       case "$input:image":
         return files.inputFiles(FileStore.Kind.IMAGE);
       case "$input:video":
@@ -170,6 +114,12 @@ final class NodeCatalog {
       default:
         throw new IllegalStateException("unknown option source " + source);
     }
+  }
+
+  private static List<String> list(String name) {
+    List<String> out = new ArrayList<>();
+    LISTS.path(name).forEach(n -> out.add(n.asString()));
+    return out;
   }
 
   /** VAE files, the tiny TAESD decoders when both halves are in vae_approx, and pixel_space. */
@@ -280,6 +230,7 @@ final class NodeCatalog {
         throw new IllegalStateException("object_info.json is missing from the simulator");
       }
       ObjectNode all = (ObjectNode) Exchange.MAPPER.readTree(in);
+      LISTS.setAll((ObjectNode) all.get("$lists"));
       ObjectNode nodes = F.objectNode();
       all.properties()
           .forEach(

@@ -1,7 +1,5 @@
 package io.gpufleet.simulator.comfy;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,10 +40,12 @@ final class PromptValidator {
 
   private final NodeCatalog catalog;
   private final FileStore files;
+  private final InputErrors checks;
 
   PromptValidator(NodeCatalog catalog, FileStore files) {
     this.catalog = catalog;
     this.files = files;
+    this.checks = new InputErrors(catalog);
   }
 
   Result validate(JsonNode prompt, @Nullable JsonNode partialTargets) {
@@ -91,10 +91,9 @@ final class PromptValidator {
         reasons = validated.getOrDefault(output, List.of());
       } catch (LinkException ex) {
         valid = false;
-        ObjectNode reason = F.objectNode();
-        reason.put("type", "exception_during_validation");
-        reason.put("message", "Exception when validating node");
-        reason.put("details", ex.getMessage());
+        ObjectNode reason =
+            InputErrors.error(
+                "exception_during_validation", "Exception when validating node", ex.getMessage());
         reason.putObject("extra_info").put("exception_type", ex.type).putArray("traceback");
         reasons = List.of(reason);
         validated.put(output, reasons);
@@ -172,42 +171,18 @@ final class PromptValidator {
       JsonNode v = inputs.get(in.name());
       if (v == null) {
         if (in.required()) {
-          ObjectNode e = error("required_input_missing", "Required input is missing", in.name());
-          e.putObject("extra_info").put("input_name", in.name());
-          errors.add(e);
+          errors.add(InputErrors.missing(in));
         }
         continue;
       }
       if (v.isArray()) {
         if (v.size() != 2) {
-          errors.add(
-              withConfig(
-                  error(
-                      "bad_linked_input",
-                      "Bad linked input, must be a length-2 list of [node_id, slot_index]",
-                      in.name()),
-                  in,
-                  v));
+          errors.add(checks.badLink(in, v));
           continue;
         }
         String sourceType = linkedType(prompt, v);
         if (!typesMatch(sourceType, in)) {
-          ObjectNode e =
-              error(
-                  "return_type_mismatch",
-                  "Return type mismatch between linked nodes",
-                  in.name()
-                      + ", received_type("
-                      + sourceType
-                      + ") mismatch input_type("
-                      + shownType(in)
-                      + ")");
-          ObjectNode extra = e.putObject("extra_info");
-          extra.put("input_name", in.name());
-          extra.set("input_config", inputConfig(in));
-          extra.put("received_type", sourceType);
-          extra.set("linked_node", v);
-          errors.add(e);
+          errors.add(checks.mismatch(in, sourceType, v));
           continue;
         }
         if (!check(prompt, v.get(0).asString(), validated)) {
@@ -216,7 +191,7 @@ final class PromptValidator {
         continue;
       }
       JsonNode value = v.isObject() && v.has("__value__") ? v.get("__value__") : v;
-      ObjectNode conversionError = conversion(in, value);
+      ObjectNode conversionError = checks.conversion(in, value);
       if (conversionError != null) {
         errors.add(conversionError);
         continue;
@@ -224,19 +199,13 @@ final class PromptValidator {
       if (fileInput != null && fileInput[0].equals(in.name())) {
         Path file = files.annotated(value.asString(""));
         if (file == null || !Files.exists(file)) {
-          ObjectNode e =
-              error(
-                  "custom_validation_failed",
-                  "Custom validation failed for node",
-                  in.name() + " - " + fileInput[1] + value.asString(""));
-          e.putObject("extra_info").put("input_name", in.name());
-          errors.add(e);
+          errors.add(InputErrors.customFailed(in, fileInput[1] + value.asString("")));
         }
         continue;
       }
-      ObjectNode valueError = bounds(in, value);
+      ObjectNode valueError = checks.bounds(in, value);
       if (valueError == null) {
-        valueError = notInList(in, value);
+        valueError = checks.notInList(in, value);
       }
       if (valueError != null) {
         errors.add(valueError);
@@ -263,7 +232,7 @@ final class PromptValidator {
           slot.isIntegralNumber() ? "IndexError" : "TypeError",
           slot.isIntegralNumber()
               ? "tuple index out of range"
-              : "tuple indices must be integers or slices, not " + pythonType(slot));
+              : "tuple indices must be integers or slices, not " + Python.typeName(slot));
     }
     return def.outputs().get(index);
   }
@@ -281,197 +250,6 @@ final class PromptValidator {
     Set<String> a = new HashSet<>(Arrays.asList(received.split(",")));
     a.retainAll(Arrays.asList(in.type().split(",")));
     return !a.isEmpty();
-  }
-
-  private String shownType(NodeCatalog.InputDef in) {
-    return in.isCombo() && in.listChecked() ? pythonList(catalog.options(in)) : in.type();
-  }
-
-  /** A classic combo's value must be one of its options, exactly. */
-  private @Nullable ObjectNode notInList(NodeCatalog.InputDef in, JsonNode v) {
-    if (!in.isCombo() || !in.listChecked()) {
-      return null;
-    }
-    List<String> options = catalog.options(in);
-    if (v.isString() && options.contains(v.asString())) {
-      return null;
-    }
-    boolean big = options.size() > 20;
-    ObjectNode e =
-        error(
-            "value_not_in_list",
-            "Value not in list",
-            in.name()
-                + ": '"
-                + python(v)
-                + "' not in "
-                + (big ? "(list of length " + options.size() + ")" : pythonList(options)));
-    ObjectNode extra = e.putObject("extra_info");
-    extra.put("input_name", in.name());
-    if (big) {
-      extra.putNull("input_config");
-    } else {
-      extra.set("input_config", inputConfig(in));
-    }
-    extra.set("received_value", v);
-    return e;
-  }
-
-  /** Conversion as ComfyUI does it: int() and float() can fail; str() and bool() cannot. */
-  private @Nullable ObjectNode conversion(NodeCatalog.InputDef in, JsonNode v) {
-    if (!"INT".equals(in.type()) && !"FLOAT".equals(in.type())) {
-      return null;
-    }
-    try {
-      number(in, v);
-      return null;
-    } catch (NumberFormatException ex) {
-      ObjectNode e =
-          error(
-              "invalid_input_type",
-              "Failed to convert an input value to a " + in.type() + " value",
-              in.name() + ", " + python(v) + ", " + ex.getMessage());
-      ObjectNode extra = e.putObject("extra_info");
-      extra.put("input_name", in.name());
-      extra.set("input_config", inputConfig(in));
-      extra.set("received_value", v);
-      extra.put("exception_message", ex.getMessage());
-      return e;
-    }
-  }
-
-  private @Nullable ObjectNode bounds(NodeCatalog.InputDef in, JsonNode v) {
-    if (!"INT".equals(in.type()) && !"FLOAT".equals(in.type())) {
-      return null;
-    }
-    BigDecimal number = number(in, v);
-    JsonNode min = in.config().get("min");
-    JsonNode max = in.config().get("max");
-    String type = null;
-    String message = null;
-    if (min != null && min.isNumber() && number.compareTo(min.decimalValue()) < 0) {
-      type = "value_smaller_than_min";
-      message = "Value " + shown(in, number) + " smaller than min of " + min;
-    } else if (max != null && max.isNumber() && number.compareTo(max.decimalValue()) > 0) {
-      type = "value_bigger_than_max";
-      message = "Value " + shown(in, number) + " bigger than max of " + max;
-    }
-    if (type == null) {
-      return null;
-    }
-    ObjectNode e = error(type, message, in.name());
-    ObjectNode extra = e.putObject("extra_info");
-    extra.put("input_name", in.name());
-    extra.set("input_config", inputConfig(in));
-    if ("INT".equals(in.type())) {
-      extra.put("received_value", number.toBigInteger());
-    } else {
-      extra.put("received_value", number.doubleValue());
-    }
-    return e;
-  }
-
-  /** int(v) truncates numbers and parses integer strings; float(v) parses decimals. */
-  private static BigDecimal number(NodeCatalog.InputDef in, JsonNode v) {
-    boolean integer = "INT".equals(in.type());
-    if (v.isBoolean()) {
-      return v.booleanValue() ? BigDecimal.ONE : BigDecimal.ZERO;
-    }
-    if (v.isNumber()) {
-      return integer ? v.decimalValue().setScale(0, RoundingMode.DOWN) : v.decimalValue();
-    }
-    String text = v.isString() ? v.asString().trim() : null;
-    if (text == null || text.isEmpty()) {
-      throw new NumberFormatException(
-          integer
-              ? "int() argument must be a string, a bytes-like object or a real number, not '"
-                  + pythonType(v)
-                  + "'"
-              : "could not convert string to float: '" + python(v) + "'");
-    }
-    try {
-      return integer ? new BigDecimal(new java.math.BigInteger(text)) : new BigDecimal(text);
-    } catch (NumberFormatException e) {
-      throw new NumberFormatException(
-          integer
-              ? "invalid literal for int() with base 10: '" + text + "'"
-              : "could not convert string to float: '" + text + "'");
-    }
-  }
-
-  private static String shown(NodeCatalog.InputDef in, BigDecimal number) {
-    return "INT".equals(in.type())
-        ? number.toBigInteger().toString()
-        : Double.toString(number.doubleValue());
-  }
-
-  /** The input's [type, options] pair as ComfyUI reports it (input_config). */
-  private JsonNode inputConfig(NodeCatalog.InputDef in) {
-    ArrayNode config = F.arrayNode();
-    if (in.isCombo() && in.listChecked()) {
-      ArrayNode opts = config.addArray();
-      catalog.options(in).forEach(opts::add);
-    } else {
-      config.add(in.type());
-    }
-    config.add(in.config().deepCopy());
-    return config;
-  }
-
-  private ObjectNode withConfig(ObjectNode e, NodeCatalog.InputDef in, JsonNode received) {
-    ObjectNode extra = e.putObject("extra_info");
-    extra.put("input_name", in.name());
-    extra.set("input_config", inputConfig(in));
-    extra.set("received_value", received);
-    return e;
-  }
-
-  private static ObjectNode error(String type, String message, String details) {
-    ObjectNode e = F.objectNode();
-    e.put("type", type);
-    e.put("message", message);
-    e.put("details", details);
-    return e;
-  }
-
-  private static String python(JsonNode v) {
-    if (v.isString()) {
-      return v.asString();
-    }
-    if (v.isBoolean()) {
-      return v.booleanValue() ? "True" : "False";
-    }
-    if (v.isNull()) {
-      return "None";
-    }
-    return v.toString();
-  }
-
-  private static String pythonType(JsonNode v) {
-    if (v.isString()) {
-      return "str";
-    }
-    if (v.isIntegralNumber()) {
-      return "int";
-    }
-    if (v.isNumber()) {
-      return "float";
-    }
-    if (v.isBoolean()) {
-      return "bool";
-    }
-    if (v.isNull()) {
-      return "NoneType";
-    }
-    return v.isArray() ? "list" : "dict";
-  }
-
-  private static String pythonList(List<String> values) {
-    StringBuilder b = new StringBuilder("[");
-    for (int i = 0; i < values.size(); i++) {
-      b.append(i == 0 ? "'" : ", '").append(values.get(i)).append('\'');
-    }
-    return b.append(']').toString();
   }
 
   private static Result refused(String type, String message, String details) {
