@@ -63,7 +63,7 @@ final class NodeInputs {
   String string(String name) {
     JsonNode v = raw(name);
     if (v == null) {
-      return def.input(name).filter(NodeCatalog.InputDef::isCombo).map(i -> "").orElse("");
+      return "";
     }
     return v.isString() ? v.asString() : v.toString();
   }

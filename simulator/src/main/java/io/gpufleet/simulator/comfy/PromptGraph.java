@@ -2,6 +2,7 @@ package io.gpufleet.simulator.comfy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** The order nodes run in and the signatures the classic cache keys them by. */
@@ -98,13 +100,13 @@ final class PromptGraph {
     return sig;
   }
 
-  private static String hash(@org.jspecify.annotations.Nullable Path file) {
+  private static String hash(@Nullable Path file) {
     if (file == null || !Files.isRegularFile(file)) {
       return "missing";
     }
     try (InputStream in =
         new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
+      in.transferTo(OutputStream.nullOutputStream());
       return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
     } catch (IOException e) {
       return "unreadable";
