@@ -1,13 +1,16 @@
 package io.gpufleet.simulator;
 
+import io.gpufleet.simulator.comfy.ComfyFleet;
 import io.gpufleet.simulator.comfy.ComfySimulator;
 import io.gpufleet.simulator.comfy.ComfySimulatorConfig;
 import io.gpufleet.simulator.sandbox.SandboxConfig;
 import io.gpufleet.simulator.sandbox.SandboxFleet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -34,8 +37,11 @@ public final class SimulatorMain {
       System.exit(2);
       return;
     }
-    if (flags.containsKey("help")
-        || !flags.containsKey("vast-port") && !flags.containsKey("comfy-port")) {
+    boolean comfy =
+        flags.containsKey("comfy-port")
+            || flags.containsKey("comfy-port-base")
+            || flags.containsKey("comfy-count");
+    if (flags.containsKey("help") || !flags.containsKey("vast-port") && !comfy) {
       System.out.println(USAGE);
       return;
     }
@@ -54,18 +60,14 @@ public final class SimulatorMain {
       System.out.println(
           "Vast.ai API:  " + fleet.vastBaseUrl() + "  (API key: " + fleet.vastApiKey() + ")");
     }
-    if (flags.containsKey("comfy-port")) {
-      ComfySimulatorConfig config =
-          ComfySimulatorConfig.defaults()
-              .withPort(Integer.parseInt(flags.get("comfy-port")))
-              .withStepsPerSecond(Double.parseDouble(flags.getOrDefault("steps-per-second", "20")));
-      if (flags.containsKey("gpu-name")) {
-        long vramGb = Long.parseLong(flags.getOrDefault("vram-gb", "24"));
-        config = config.withGpu(flags.get("gpu-name"), vramGb * 1024 * 1024 * 1024);
+    if (comfy) {
+      try {
+        running.add(startComfy(flags));
+      } catch (IllegalArgumentException e) {
+        System.err.println(e.getMessage());
+        System.exit(2);
+        return;
       }
-      ComfySimulator comfy = ComfySimulator.start(config);
-      running.add(comfy);
-      System.out.println("ComfyUI:      " + comfy.baseUrl());
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -82,6 +84,60 @@ public final class SimulatorMain {
                   stopped.countDown();
                 }));
     stopped.await();
+  }
+
+  /** One ComfyUI, or a fleet of them on consecutive ports (or free ones) with spread speeds. */
+  static AutoCloseable startComfy(Map<String, String> flags) {
+    double speed = Double.parseDouble(flags.getOrDefault("steps-per-second", "20"));
+    ComfySimulatorConfig config = ComfySimulatorConfig.defaults().withStepsPerSecond(speed);
+    if (flags.containsKey("gpu-name")) {
+      long vramGb = Long.parseLong(flags.getOrDefault("vram-gb", "24"));
+      config = config.withGpu(flags.get("gpu-name"), vramGb * 1024 * 1024 * 1024);
+    }
+    if (flags.containsKey("comfy-checkpoints")) {
+      config =
+          config.withCheckpoints(
+              Arrays.stream(flags.get("comfy-checkpoints").split(","))
+                  .map(String::trim)
+                  .filter(n -> !n.isEmpty())
+                  .toList());
+    }
+    int count = Integer.parseInt(flags.getOrDefault("comfy-count", "1"));
+    double[] speeds = speeds(flags.getOrDefault("comfy-speeds", Double.toString(speed)));
+    if (count == 1 && !flags.containsKey("comfy-port-base")) {
+      config = config.withStepsPerSecond(speeds[0]);
+      ComfySimulator one =
+          ComfySimulator.start(
+              config.withPort(Integer.parseInt(flags.getOrDefault("comfy-port", "0"))));
+      System.out.println("ComfyUI:      " + one.baseUrl());
+      return one;
+    }
+    int base =
+        Integer.parseInt(
+            flags.getOrDefault("comfy-port-base", flags.getOrDefault("comfy-port", "0")));
+    ComfyFleet fleet =
+        ComfyFleet.start(new ComfyFleet.Config(count, base, speeds[0], speeds[1], config));
+    for (ComfySimulator sim : fleet.simulators()) {
+      System.out.printf(
+          Locale.ROOT, "ComfyUI:      %s  (%.1f steps/s)%n", sim.baseUrl(), sim.stepsPerSecond());
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%d ComfyUIs, %.1f steps/s in all%n",
+        fleet.simulators().size(),
+        fleet.totalStepsPerSecond());
+    return fleet;
+  }
+
+  /** "10-50" or "20": the slowest and fastest speeds. */
+  static double[] speeds(String spec) {
+    String[] parts = spec.split("-", 2);
+    double low = Double.parseDouble(parts[0].trim());
+    double high = parts.length > 1 ? Double.parseDouble(parts[1].trim()) : low;
+    if (!(low > 0) || high < low) {
+      throw new IllegalArgumentException("--comfy-speeds wants LOW-HIGH with 0 < LOW <= HIGH");
+    }
+    return new double[] {low, high};
   }
 
   static Map<String, String> parse(String[] args) {
@@ -114,6 +170,12 @@ public final class SimulatorMain {
         --vast-loading-ms N    how long an instance takes to load (default 3000)
         --tool-time-factor F   how long setup tools take, 1 = like the real ones (default 0.02)
         --comfy-port N         serve one ComfyUI on port N (0: any)
+        --comfy-count N        serve N ComfyUIs from this process (default 1)
+        --comfy-port-base N    on ports N, N+1, ... (0 or absent: any free port each)
+        --comfy-speeds A-B     their speeds, spread evenly from A to B steps/s
+                               (default: --steps-per-second for all)
+        --comfy-checkpoints L  the ComfyUIs' checkpoint files, comma-separated (default: SD 1.5
+                               in both stock files, SDXL base and refiner)
         --gpu-name NAME        the ComfyUI's GPU (with --vram-gb, default 24)
         --steps-per-second F   sampling speed of simulated GPUs (default 20)
       """;

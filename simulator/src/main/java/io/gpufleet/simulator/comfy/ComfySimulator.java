@@ -7,24 +7,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandler;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A ComfyUI server on a real port: HTTP and WebSocket like ComfyUI 0.3.64, one prompt at a time,
- * deterministic PNG outputs, and faults on demand. Start with {@link #start}, stop with {@link
- * #close}.
+ * A ComfyUI server on a real port: HTTP and WebSocket like ComfyUI 0.3.64, its core node set, one
+ * prompt at a time, outputs whose sizes follow the graph, and faults on demand. Start one with
+ * {@link #start}, many in one process with {@link ComfyFleet#start}; stop with {@link #close}.
  */
 public final class ComfySimulator implements AutoCloseable {
   static final String OOM_MESSAGE = "Allocation on device ";
@@ -37,82 +27,69 @@ public final class ComfySimulator implements AutoCloseable {
   final PromptQueue queue = new PromptQueue();
   final WsHub hub;
   final PromptRunner runner;
+  final HttpApi http;
   private final Faults faults = new Faults();
   private final Path dataDir;
-  private final Server server;
+  private final ComfyHost host;
+  private final boolean ownsHost;
   private final ServerConnector connector;
-  private final Thread worker;
-  private final ScheduledExecutorService timers;
   private final Clock clock = Clock.systemUTC();
-  private int port;
+  private volatile int port;
 
-  private ComfySimulator(ComfySimulatorConfig config) throws IOException {
+  ComfySimulator(ComfySimulatorConfig config, ComfyHost host, boolean ownsHost) throws IOException {
     this.config = config;
+    this.host = host;
+    this.ownsHost = ownsHost;
     this.dataDir =
         config.dataDir() != null ? config.dataDir() : Files.createTempDirectory("comfy-sim");
     this.models = new ModelRegistry(config.models());
     this.files = new FileStore(dataDir);
-    this.catalog = new NodeCatalog(models, files::inputImages);
-    this.validator = new PromptValidator(catalog);
+    this.catalog = new NodeCatalog(models, files);
+    this.validator = new PromptValidator(catalog, files);
     this.hub = new WsHub(queue::remaining, this::features);
     this.runner =
         new PromptRunner(
-            queue, hub, files, faults, clock, config.stepsPerSecond(), config.previews());
-    this.worker = new Thread(runner, "comfy-sim-worker");
-    worker.setDaemon(true);
-    this.timers =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "comfy-sim-timers");
-              t.setDaemon(true);
-              return t;
-            });
-
-    QueuedThreadPool threads = new QueuedThreadPool(64, 4);
-    threads.setName("comfy-sim-http");
-    this.server = new Server(threads);
-    this.connector = new ServerConnector(server);
-    connector.setHost(config.host());
-    connector.setPort(config.port());
-    connector.setReuseAddress(true);
-    connector.setIdleTimeout(Duration.ofHours(1).toMillis());
-    server.addConnector(connector);
-    ContextHandler context = new ContextHandler("/");
-    WebSocketUpgradeHandler ws =
-        WebSocketUpgradeHandler.from(
-            server,
-            context,
-            container -> {
-              container.setIdleTimeout(Duration.ofHours(24));
-              container.setMaxBinaryMessageSize(HttpApi.MAX_BODY);
-              container.setMaxTextMessageSize(HttpApi.MAX_BODY);
-              for (String path : new String[] {"/ws", "/api/ws"}) {
-                container.addMapping(
-                    path,
-                    (req, resp, cb) ->
-                        hub.newSocket(Request.extractQueryParameters(req).getValue("clientId")));
-              }
-            });
-    ws.setHandler(new HttpApi(this));
-    context.setHandler(ws);
-    server.setHandler(new SlowStart(context));
+            queue,
+            hub,
+            files,
+            models,
+            catalog,
+            faults,
+            clock,
+            config.stepsPerSecond(),
+            config.previews(),
+            host.workers());
+    this.http = new HttpApi(this);
+    this.connector = host.attach(this, config.host(), config.port());
   }
 
-  /** Starts listening (the given port, or a free one for 0) and the worker. */
+  /** Starts listening (the given port, or a free one for 0), on a Jetty server of its own. */
   public static ComfySimulator start(ComfySimulatorConfig config) {
+    ComfyHost host = new ComfyHost(1, "comfy-sim");
     try {
-      ComfySimulator sim = new ComfySimulator(config);
-      sim.server.start();
-      sim.port = sim.connector.getLocalPort();
-      // Re-opening after refuseConnections must come back on the same port.
-      sim.connector.setPort(sim.port);
-      sim.worker.start();
+      ComfySimulator sim = new ComfySimulator(config, host, true);
+      sim.listen();
       return sim;
     } catch (IOException e) {
+      host.close();
       throw new UncheckedIOException(e);
-    } catch (Exception e) {
-      throw new IllegalStateException("could not start the ComfyUI simulator", e);
+    } catch (RuntimeException e) {
+      host.close();
+      throw e;
     }
+  }
+
+  /** Opens this simulator's port on its host. */
+  void listen() {
+    try {
+      host.start(connector);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "could not start the ComfyUI simulator on " + config.host() + ":" + config.port(), e);
+    }
+    port = connector.getLocalPort();
+    // Re-opening after refuseConnections must come back on the same port.
+    connector.setPort(port);
   }
 
   public int port() {
@@ -154,6 +131,11 @@ public final class ComfySimulator implements AutoCloseable {
       throw new IllegalArgumentException("stepsPerSecond must be positive");
     }
     runner.setStepsPerSecond(stepsPerSecond);
+  }
+
+  /** The sampling speed now, in steps per second. */
+  public double stepsPerSecond() {
+    return runner.stepsPerSecond();
   }
 
   public int queueRemaining() {
@@ -219,21 +201,22 @@ public final class ComfySimulator implements AutoCloseable {
   }
 
   public void refuseConnectionsFor(Duration duration) {
-    timers.schedule(this::refuseConnections, 50, TimeUnit.MILLISECONDS);
-    timers.schedule(this::acceptConnections, 50 + duration.toMillis(), TimeUnit.MILLISECONDS);
+    host.timers().schedule(this::refuseConnections, 50, TimeUnit.MILLISECONDS);
+    host.timers()
+        .schedule(this::acceptConnections, 50 + duration.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Stops serving: sockets drop, the running prompt stops, the port closes. */
   @Override
   public void close() {
     try {
-      hub.dropAll();
-      server.stop();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+      stopServing();
     } finally {
-      worker.interrupt();
-      timers.shutdownNow();
-      faults.clear();
+      if (ownsHost) {
+        host.close();
+      } else {
+        host.detach(connector);
+      }
     }
   }
 
@@ -278,22 +261,21 @@ public final class ComfySimulator implements AutoCloseable {
     return out;
   }
 
-  /** Holds requests while a slow start is in effect, like a server still loading. */
-  private final class SlowStart extends Handler.Wrapper {
-    SlowStart(Handler inner) {
-      super(inner);
-    }
+  /** Drops every socket and stops the running prompt (what closing does before the port). */
+  void stopServing() {
+    hub.dropAll();
+    queue.forgetEverything();
+    faults.clear();
+  }
 
-    @Override
-    public boolean handle(Request request, Response response, Callback callback) throws Exception {
-      Instant until = faults.unresponsiveUntil();
-      if (until != null) {
-        long wait = Duration.between(Instant.now(clock), until).toMillis();
-        if (wait > 0) {
-          Thread.sleep(wait);
-        }
+  /** Holds a request while a slow start is in effect, like a server still loading. */
+  void holdWhileStarting() throws InterruptedException {
+    Instant until = faults.unresponsiveUntil();
+    if (until != null) {
+      long wait = Duration.between(Instant.now(clock), until).toMillis();
+      if (wait > 0) {
+        Thread.sleep(wait);
       }
-      return super.handle(request, response, callback);
     }
   }
 }

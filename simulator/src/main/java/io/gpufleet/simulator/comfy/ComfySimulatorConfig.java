@@ -41,7 +41,16 @@ public record ComfySimulatorConfig(
 
   private static final long GIB = 1024L * 1024 * 1024;
 
-  /** A 24 GB RTX 4090 at 20 steps/s with SD 1.5, SDXL base/refiner, the SDXL VAE and two LoRAs. */
+  /** The checkpoints of a stock install that followed ComfyUI's README: SD 1.5, both files. */
+  public static final List<ModelFile> STOCK_CHECKPOINTS =
+      List.of(
+          new ModelFile("v1-5-pruned-emaonly-fp16.safetensors", 2_132_696_762L),
+          new ModelFile("v1-5-pruned-emaonly.safetensors", 4_265_146_304L));
+
+  /**
+   * A 24 GB RTX 4090 at 20 steps/s with SD 1.5 (both files), SDXL base/refiner, the SDXL VAE, two
+   * LoRAs and a 4x upscale model.
+   */
   public static ComfySimulatorConfig defaults() {
     return new ComfySimulatorConfig(
         "127.0.0.1",
@@ -52,7 +61,8 @@ public record ComfySimulatorConfig(
         Map.of(
             "checkpoints",
             List.of(
-                new ModelFile("v1-5-pruned-emaonly-fp16.safetensors", 2_132_696_762L),
+                STOCK_CHECKPOINTS.get(0),
+                STOCK_CHECKPOINTS.get(1),
                 new ModelFile("sd_xl_base_1.0.safetensors", 6_938_078_334L),
                 new ModelFile("sd_xl_refiner_1.0.safetensors", 6_075_981_930L)),
             "vae",
@@ -62,7 +72,9 @@ public record ComfySimulatorConfig(
                 new ModelFile("sd_xl_offset_example-lora_1.0.safetensors", 49_553_604L),
                 new ModelFile("add-detail-xl.safetensors", 228_454_200L)),
             "embeddings",
-            List.of(new ModelFile("easynegative.safetensors", 24_655L))),
+            List.of(new ModelFile("easynegative.safetensors", 24_655L)),
+            "upscale_models",
+            List.of(new ModelFile("RealESRGAN_x4plus.pth", 67_040_989L))),
         null,
         true,
         "0.3.64");
@@ -102,6 +114,18 @@ public record ComfySimulatorConfig(
         dataDir,
         previews,
         comfyuiVersion);
+  }
+
+  /** The same models, but exactly these checkpoint files (sizes of known ones kept). */
+  public ComfySimulatorConfig withCheckpoints(List<String> names) {
+    Map<String, Long> known = new LinkedHashMap<>();
+    models.values().forEach(files -> files.forEach(f -> known.put(f.name(), f.sizeBytes())));
+    STOCK_CHECKPOINTS.forEach(f -> known.put(f.name(), f.sizeBytes()));
+    Map<String, List<ModelFile>> copy = new LinkedHashMap<>(models);
+    copy.put(
+        "checkpoints",
+        names.stream().map(n -> new ModelFile(n, known.getOrDefault(n, 2_132_696_762L))).toList());
+    return withModels(copy);
   }
 
   public ComfySimulatorConfig withDataDir(Path dir) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -15,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 
 /** The output/, input/ and temp/ directories with ComfyUI's naming and path rules. */
 final class FileStore {
-  private static final Pattern COUNTER = Pattern.compile("_(\\d{5})_\\.png$");
+  private static final Pattern COUNTER = Pattern.compile("^_(\\d+)_");
 
   private final Path root;
   private final Map<String, Integer> counters = new ConcurrentHashMap<>();
@@ -42,8 +43,12 @@ final class FileStore {
     }
   }
 
-  /** Saves as {@code prefix_NNNNN_.png} with the next free counter; returns [subfolder, name]. */
-  synchronized String[] save(String type, String prefix, byte[] png) {
+  /**
+   * Saves as {@code prefix_NNNNN_.ext} with the next free counter (shared by every extension, as
+   * ComfyUI counts files of a prefix); returns [subfolder, name]. A prefix with '/' puts its
+   * directory part in a subfolder; one that leaves the directory is refused like ComfyUI does.
+   */
+  synchronized String[] save(String type, String prefix, String extension, byte[] bytes) {
     String subfolder = "";
     String name = prefix;
     int slash = prefix.lastIndexOf('/');
@@ -53,15 +58,23 @@ final class FileStore {
     }
     Path dir = inside(base(type), subfolder);
     if (dir == null) {
-      throw new IllegalArgumentException("Saving image outside the output folder is not allowed.");
+      throw new OutsideOutputFolder();
     }
     String key = type + "/" + subfolder + "/" + name;
     String stem = name;
     int next = counters.computeIfAbsent(key, k -> highestCounter(dir, stem)) + 1;
     counters.put(key, next);
-    String file = String.format("%s_%05d_.png", name, next);
-    write(dir.resolve(file), png);
+    String file = String.format("%s_%05d_.%s", name, next, extension);
+    write(dir.resolve(file), bytes);
     return new String[] {subfolder, file};
+  }
+
+  /** ComfyUI's refusal of a filename_prefix that climbs out of the output directory. */
+  static final class OutsideOutputFolder extends RuntimeException {
+    OutsideOutputFolder() {
+      super(
+          "**** ERROR: Saving image outside the output folder is not allowed.", null, false, false);
+    }
   }
 
   private static int highestCounter(Path dir, String name) {
@@ -72,12 +85,12 @@ final class FileStore {
       return files
           .map(p -> p.getFileName().toString())
           .filter(f -> f.startsWith(name + "_"))
-          .map(COUNTER::matcher)
+          .map(f -> COUNTER.matcher(f.substring(name.length())))
           .filter(Matcher::find)
           .mapToInt(m -> Integer.parseInt(m.group(1)))
           .max()
           .orElse(0);
-    } catch (IOException e) {
+    } catch (IOException | NumberFormatException e) {
       return 0;
     }
   }
@@ -127,17 +140,56 @@ final class FileStore {
     }
   }
 
-  List<String> inputImages() {
+  /** What the Load nodes list: the files directly in input/, by content type like ComfyUI. */
+  enum Kind {
+    IMAGE("png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff", "ico", "svg"),
+    VIDEO("mp4", "webm", "mkv", "mov", "avi", "m4v", "mpeg", "mpg", "ogv", "wmv", "flv"),
+    AUDIO_OR_VIDEO(
+        "wav", "mp3", "flac", "ogg", "oga", "opus", "m4a", "aac", "aif", "aiff", "wma", "mp4",
+        "webm", "mkv", "mov", "avi", "m4v", "mpeg", "mpg", "ogv", "wmv", "flv"),
+    ANY();
+
+    private final List<String> extensions;
+
+    Kind(String... extensions) {
+      this.extensions = List.of(extensions);
+    }
+
+    boolean accepts(String name) {
+      int dot = name.lastIndexOf('.');
+      return extensions.isEmpty()
+          || dot >= 0 && extensions.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+  }
+
+  List<String> inputFiles(Kind kind) {
     try (Stream<Path> files = Files.list(root.resolve("input"))) {
       return files
           .filter(Files::isRegularFile)
           .map(p -> p.getFileName().toString())
-          .filter(n -> n.matches("(?i).*\\.(png|jpe?g|webp|gif|bmp)$"))
+          .filter(kind::accepts)
           .sorted()
           .toList();
     } catch (IOException e) {
       return List.of();
     }
+  }
+
+  /**
+   * The file a Load node's value names: relative to input/, or to output/ or temp/ with a {@code "
+   * [output]"} / {@code " [temp]"} annotation (ComfyUI's annotated file paths).
+   */
+  @Nullable Path annotated(String name) {
+    String type = "input";
+    String rest = name;
+    for (String t : List.of("output", "input", "temp")) {
+      if (name.endsWith("[" + t + "]")) {
+        type = t;
+        rest = name.substring(0, Math.max(0, name.length() - t.length() - 3));
+      }
+    }
+    Path base = base(type);
+    return base == null || rest.isEmpty() ? null : inside(base, rest);
   }
 
   void wipeTemp() {

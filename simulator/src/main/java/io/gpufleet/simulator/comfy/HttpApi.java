@@ -5,7 +5,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -200,6 +199,7 @@ final class HttpApi extends Handler.Abstract {
     sim.queue.enqueue(
         new PromptQueue.Job(number, promptId, prompt, extra, result.outputs(), clientId));
     sim.hub.broadcastStatus();
+    sim.runner.kick();
     ObjectNode out = Exchange.MAPPER.createObjectNode();
     out.put("prompt_id", promptId);
     if (number.scale() > 0) {
@@ -244,17 +244,56 @@ final class HttpApi extends Handler.Abstract {
       ex.text(404, "404: Not Found");
       return;
     }
-    String contentType = URLConnection.guessContentTypeFromName(file.getFileName().toString());
-    if (contentType == null
-        || contentType.contains("html")
-        || contentType.contains("javascript")
-        || contentType.contains("css")) {
-      contentType = "application/octet-stream";
-    }
+    String contentType = contentType(file.getFileName().toString());
     ex.response
         .getHeaders()
         .put(HttpHeader.CONTENT_DISPOSITION, "filename=\"" + file.getFileName() + "\"");
     ex.bytes(200, contentType, FileStore.read(file));
+  }
+
+  /**
+   * What ComfyUI on a Linux host answers (Python's mimetypes with /etc/mime.types): the types of
+   * every output format, html/js/css forced to download, anything unknown as octet-stream.
+   */
+  static String contentType(String filename) {
+    String ext =
+        filename.contains(".")
+            ? filename.substring(filename.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT)
+            : "";
+    switch (ext) {
+      case "png":
+        return "image/png";
+      case "jpg":
+      case "jpeg":
+        return "image/jpeg";
+      case "webp":
+        return "image/webp";
+      case "gif":
+        return "image/gif";
+      case "bmp":
+        return "image/bmp";
+      case "flac":
+        return "audio/flac";
+      case "mp3":
+        return "audio/mpeg";
+      case "opus":
+      case "ogg":
+        return "audio/ogg";
+      case "wav":
+        return "audio/x-wav";
+      case "webm":
+        return "video/webm";
+      case "mp4":
+        return "video/mp4";
+      case "json":
+        return "application/json";
+      case "txt":
+        return "text/plain";
+      case "svg":
+        return "image/svg+xml";
+      default:
+        return "application/octet-stream";
+    }
   }
 
   private void upload(Exchange ex, boolean mask) {

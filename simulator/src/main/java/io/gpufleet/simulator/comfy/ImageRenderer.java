@@ -13,16 +13,12 @@ import javax.imageio.ImageIO;
 final class ImageRenderer {
   private ImageRenderer() {}
 
-  static byte[] png(String fingerprint, int width, int height) {
-    return encode(render(fingerprint, width, height), "png");
-  }
-
   static byte[] jpegPreview(String fingerprint, int step, int steps) {
     BufferedImage img = render(fingerprint + "#" + step, 64, 64);
     return encode(img, "jpg");
   }
 
-  private static BufferedImage render(String fingerprint, int width, int height) {
+  static BufferedImage render(String fingerprint, int width, int height) {
     byte[] h = sha256(fingerprint);
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     int r0 = h[0] & 0xff, g0 = h[1] & 0xff, b0 = h[2] & 0xff;
@@ -42,7 +38,7 @@ final class ImageRenderer {
     return img;
   }
 
-  private static byte[] encode(BufferedImage img, String format) {
+  static byte[] encode(BufferedImage img, String format) {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ImageIO.write(img, format, out);

@@ -1,363 +1,303 @@
 package io.gpufleet.simulator.comfy;
 
-import java.math.BigInteger;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The node classes the simulator knows, served as /object_info and used by validation. */
+/**
+ * The node classes a simulated ComfyUI offers, read once from {@code object_info.json} (ComfyUI's
+ * core node set in /object_info shape), served as /object_info with this server's model files and
+ * uploads in the combos, and used by validation.
+ */
 final class NodeCatalog {
-  static final BigInteger SEED_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
-  static final List<String> SAMPLERS =
-      List.of(
-          "euler",
-          "euler_cfg_pp",
-          "euler_ancestral",
-          "euler_ancestral_cfg_pp",
-          "heun",
-          "heunpp2",
-          "dpm_2",
-          "dpm_2_ancestral",
-          "lms",
-          "dpm_fast",
-          "dpm_adaptive",
-          "dpmpp_2s_ancestral",
-          "dpmpp_2s_ancestral_cfg_pp",
-          "dpmpp_sde",
-          "dpmpp_sde_gpu",
-          "dpmpp_2m",
-          "dpmpp_2m_cfg_pp",
-          "dpmpp_2m_sde",
-          "dpmpp_2m_sde_gpu",
-          "dpmpp_2m_sde_heun",
-          "dpmpp_2m_sde_heun_gpu",
-          "dpmpp_3m_sde",
-          "dpmpp_3m_sde_gpu",
-          "ddpm",
-          "lcm",
-          "ipndm",
-          "ipndm_v",
-          "deis",
-          "res_multistep",
-          "res_multistep_cfg_pp",
-          "res_multistep_ancestral",
-          "res_multistep_ancestral_cfg_pp",
-          "gradient_estimation",
-          "gradient_estimation_cfg_pp",
-          "er_sde",
-          "seeds_2",
-          "seeds_3",
-          "sa_solver",
-          "sa_solver_pece",
-          "ddim",
-          "uni_pc",
-          "uni_pc_bh2");
-  static final List<String> SCHEDULERS =
-      List.of(
-          "simple",
-          "sgm_uniform",
-          "karras",
-          "exponential",
-          "ddim_uniform",
-          "beta",
-          "normal",
-          "linear_quadratic",
-          "kl_optimal");
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  private static final List<String> SECTIONS = List.of("required", "optional", "hidden");
+  private static final ObjectNode LISTS = F.objectNode();
+  private static final ObjectNode TEMPLATE = load();
+  private static final Map<String, NodeDef> DEFS = definitions(TEMPLATE);
 
-  /** An input; {@code options} is non-null for combos, {@code v3Combo} picks the wire shape. */
+  /**
+   * One input. Combos have type COMBO and either literal {@code options} or an {@code
+   * optionsSource} ("$models:loras"); {@code listChecked} is true for classic combos, whose value
+   * ComfyUI 0.3.64 checks against the list at submit (it does not for combos of V3 nodes).
+   */
   record InputDef(
       String name,
-      boolean required,
+      String section,
       String type,
       ObjectNode config,
-      Supplier<List<String>> options,
-      boolean v3Combo) {
+      List<String> options,
+      @Nullable String optionsSource,
+      boolean listChecked) {
     boolean isCombo() {
       return "COMBO".equals(type);
+    }
+
+    boolean required() {
+      return "required".equals(section);
     }
   }
 
   record NodeDef(
-      String name,
-      String displayName,
-      String category,
-      boolean outputNode,
-      List<InputDef> inputs,
-      List<String> outputs,
-      List<String> outputNames,
-      String description) {
+      String name, boolean outputNode, boolean v3, List<InputDef> inputs, List<String> outputs) {
     Optional<InputDef> input(String inputName) {
       return inputs.stream().filter(i -> i.name().equals(inputName)).findFirst();
     }
   }
 
-  private final Map<String, NodeDef> nodes = new LinkedHashMap<>();
+  private final ModelRegistry models;
+  private final FileStore files;
 
-  NodeCatalog(ModelRegistry models, Supplier<List<String>> inputImages) {
-    add(
-        node(
-            "CheckpointLoaderSimple",
-            "Load Checkpoint",
-            "loaders",
-            false,
-            List.of(combo("ckpt_name", () -> models.files("checkpoints"), false)),
-            List.of("MODEL", "CLIP", "VAE"),
-            "Loads a diffusion model checkpoint."));
-    add(
-        node(
-            "CLIPTextEncode",
-            "CLIP Text Encode (Prompt)",
-            "conditioning",
-            false,
-            List.of(
-                widget(
-                    "text",
-                    "STRING",
-                    F.objectNode().put("multiline", true).put("dynamicPrompts", true)),
-                socket("clip", "CLIP")),
-            List.of("CONDITIONING"),
-            "Encodes a text prompt."));
-    add(
-        node(
-            "EmptyLatentImage",
-            "Empty Latent Image",
-            "latent",
-            false,
-            List.of(
-                widget("width", "INT", intCfg(512, 16, 16384, 8)),
-                widget("height", "INT", intCfg(512, 16, 16384, 8)),
-                widget("batch_size", "INT", intCfg(1, 1, 4096, 1))),
-            List.of("LATENT"),
-            "Create a new batch of empty latent images."));
-    ObjectNode seed = F.objectNode().put("default", 0).put("min", 0);
-    seed.put("max", SEED_MAX);
-    seed.put("control_after_generate", true);
-    add(
-        node(
-            "KSampler",
-            "KSampler",
-            "sampling",
-            false,
-            List.of(
-                socket("model", "MODEL"),
-                widget("seed", "INT", seed),
-                widget("steps", "INT", intCfg(20, 1, 10000, 1)),
-                widget(
-                    "cfg",
-                    "FLOAT",
-                    F.objectNode()
-                        .put("default", 8.0)
-                        .put("min", 0.0)
-                        .put("max", 100.0)
-                        .put("step", 0.1)
-                        .put("round", 0.01)),
-                combo("sampler_name", () -> SAMPLERS, false),
-                combo("scheduler", () -> SCHEDULERS, false),
-                socket("positive", "CONDITIONING"),
-                socket("negative", "CONDITIONING"),
-                socket("latent_image", "LATENT"),
-                widget(
-                    "denoise",
-                    "FLOAT",
-                    F.objectNode()
-                        .put("default", 1.0)
-                        .put("min", 0.0)
-                        .put("max", 1.0)
-                        .put("step", 0.01))),
-            List.of("LATENT"),
-            "Denoises the latent image."));
-    add(
-        node(
-            "VAEDecode",
-            "VAE Decode",
-            "latent",
-            false,
-            List.of(socket("samples", "LATENT"), socket("vae", "VAE")),
-            List.of("IMAGE"),
-            "Decodes latent images back into pixel space images."));
-    add(
-        node(
-            "SaveImage",
-            "Save Image",
-            "image",
-            true,
-            List.of(
-                socket("images", "IMAGE"),
-                widget("filename_prefix", "STRING", F.objectNode().put("default", "ComfyUI"))),
-            List.of(),
-            "Saves the input images to your ComfyUI output directory."));
-    add(
-        node(
-            "PreviewImage",
-            "Preview Image",
-            "image",
-            true,
-            List.of(socket("images", "IMAGE")),
-            List.of(),
-            "Saves the input images to the temp directory."));
-    ObjectNode upload = F.objectNode().put("image_upload", true);
-    add(
-        node(
-            "LoadImage",
-            "Load Image",
-            "image",
-            false,
-            List.of(new InputDef("image", true, "COMBO", upload, inputImages, false)),
-            List.of("IMAGE", "MASK"),
-            "Loads an image from the input directory."));
-    add(
-        node(
-            "LoraLoader",
-            "Load LoRA",
-            "loaders",
-            false,
-            List.of(
-                socket("model", "MODEL"),
-                socket("clip", "CLIP"),
-                combo("lora_name", () -> models.files("loras"), true),
-                widget(
-                    "strength_model",
-                    "FLOAT",
-                    F.objectNode()
-                        .put("default", 1.0)
-                        .put("min", -100.0)
-                        .put("max", 100.0)
-                        .put("step", 0.01)),
-                widget(
-                    "strength_clip",
-                    "FLOAT",
-                    F.objectNode()
-                        .put("default", 1.0)
-                        .put("min", -100.0)
-                        .put("max", 100.0)
-                        .put("step", 0.01))),
-            List.of("MODEL", "CLIP"),
-            "Applies a LoRA to the model and CLIP."));
-    add(
-        node(
-            "VAELoader",
-            "Load VAE",
-            "loaders",
-            false,
-            List.of(combo("vae_name", () -> models.files("vae"), false)),
-            List.of("VAE"),
-            "Loads a VAE."));
+  NodeCatalog(ModelRegistry models, FileStore files) {
+    this.models = models;
+    this.files = files;
   }
 
   Optional<NodeDef> get(String classType) {
-    return Optional.ofNullable(nodes.get(classType));
+    return Optional.ofNullable(DEFS.get(classType));
+  }
+
+  static List<String> classTypes() {
+    return List.copyOf(DEFS.keySet());
+  }
+
+  /** The options of a combo as this server has them now. */
+  List<String> options(InputDef in) {
+    return in.optionsSource() == null ? in.options() : resolve(in.optionsSource());
   }
 
   ObjectNode objectInfo() {
     ObjectNode out = F.objectNode();
-    nodes.values().forEach(n -> out.set(n.name(), describe(n)));
+    TEMPLATE.properties().forEach(e -> out.set(e.getKey(), describe(e.getKey(), e.getValue())));
     return out;
   }
 
   ObjectNode objectInfo(String classType) {
     ObjectNode out = F.objectNode();
-    get(classType).ifPresent(n -> out.set(n.name(), describe(n)));
+    JsonNode template = DEFS.containsKey(classType) ? TEMPLATE.get(classType) : null;
+    if (template != null) {
+      out.set(classType, describe(classType, template));
+    }
     return out;
   }
 
-  private static ObjectNode describe(NodeDef n) {
+  private List<String> resolve(String source) {
+    if (source.startsWith("$models:")) {
+      return models.files(source.substring("$models:".length()));
+    }
+    switch (source) {
+      case "$vae":
+        return vaes();
+      case "$samplers":
+        return list("samplers");
+      case "$schedulers":
+        return list("schedulers");
+      case "$input:image":
+        return files.inputFiles(FileStore.Kind.IMAGE);
+      case "$input:video":
+        return files.inputFiles(FileStore.Kind.VIDEO);
+      case "$input:audio":
+        return files.inputFiles(FileStore.Kind.AUDIO_OR_VIDEO);
+      case "$input:all":
+        return files.inputFiles(FileStore.Kind.ANY);
+      default:
+        throw new IllegalStateException("unknown option source " + source);
+    }
+  }
+
+  private static List<String> list(String name) {
+    List<String> out = new ArrayList<>();
+    LISTS.path(name).forEach(n -> out.add(n.asString()));
+    return out;
+  }
+
+  /** VAE files, the tiny TAESD decoders when both halves are in vae_approx, and pixel_space. */
+  private List<String> vaes() {
+    List<String> out = new ArrayList<>(models.files("vae"));
+    List<String> approx = models.files("vae_approx");
+    for (String family : List.of("taesd", "taesdxl", "taesd3", "taef1")) {
+      boolean encoder = approx.stream().anyMatch(a -> a.startsWith(family + "_encoder."));
+      boolean decoder = approx.stream().anyMatch(a -> a.startsWith(family + "_decoder."));
+      if (encoder && decoder) {
+        out.add(family);
+      }
+    }
+    out.add("pixel_space");
+    return out;
+  }
+
+  /** One node's /object_info entry, fields in the order ComfyUI serialises them. */
+  private ObjectNode describe(String name, JsonNode t) {
+    boolean v3 = t.path("v3").asBoolean(false);
     ObjectNode info = F.objectNode();
     ObjectNode input = info.putObject("input");
-    ObjectNode required = input.putObject("required");
-    ObjectNode optional = F.objectNode();
     ObjectNode order = F.objectNode();
-    ArrayNode reqOrder = order.putArray("required");
-    for (InputDef in : n.inputs()) {
-      ArrayNode spec = (in.required() ? required : optional).putArray(in.name());
-      if (in.isCombo() && in.v3Combo()) {
-        spec.add("COMBO");
-        ObjectNode cfg = in.config().deepCopy();
-        ArrayNode opts = cfg.putArray("options");
-        in.options().get().forEach(opts::add);
-        cfg.put("multiselect", false);
-        spec.add(cfg);
-      } else if (in.isCombo()) {
-        ArrayNode opts = spec.addArray();
-        in.options().get().forEach(opts::add);
-        spec.add(in.config().deepCopy());
-      } else {
-        spec.add(in.type());
-        if (!in.config().isEmpty()) {
-          spec.add(in.config().deepCopy());
-        }
-      }
-      if (in.required()) {
-        reqOrder.add(in.name());
-      }
+    if (v3) {
+      input.putObject("required");
+      order.putArray("required");
     }
-    if (!optional.isEmpty()) {
-      input.set("optional", optional);
-    }
-    ObjectNode hidden = input.putObject("hidden");
-    if (n.outputNode()) {
-      hidden.put("prompt", "PROMPT").put("extra_pnginfo", "EXTRA_PNGINFO");
-      order.putArray("hidden").add("prompt").add("extra_pnginfo");
+    for (String section : SECTIONS) {
+      JsonNode specs = t.path("input").get(section);
+      if (specs == null) {
+        continue;
+      }
+      ObjectNode target =
+          input.has(section) ? (ObjectNode) input.get(section) : input.putObject(section);
+      ArrayNode names =
+          order.has(section) ? (ArrayNode) order.get(section) : order.putArray(section);
+      specs
+          .properties()
+          .forEach(
+              e -> {
+                target.set(e.getKey(), spec(e.getValue()));
+                names.add(e.getKey());
+              });
     }
     info.set("input_order", order);
-    ArrayNode outputs = info.putArray("output");
+    JsonNode outputs = t.path("output");
+    info.set("output", outputs.deepCopy());
     ArrayNode isList = info.putArray("output_is_list");
-    ArrayNode names = info.putArray("output_name");
-    for (String o : n.outputs()) {
-      outputs.add(o);
-      isList.add(false);
-      names.add(o);
+    outputs.forEach(o -> isList.add(false));
+    info.set(
+        "output_name", t.has("output_name") ? t.get("output_name").deepCopy() : outputs.deepCopy());
+    if (v3) {
+      ArrayNode tooltips = info.putArray("output_tooltips");
+      outputs.forEach(o -> tooltips.addNull());
     }
-    info.put("name", n.name());
-    info.put("display_name", n.displayName());
-    info.put("description", n.description());
-    info.put("python_module", "nodes");
-    info.put("category", n.category());
-    info.put("output_node", n.outputNode());
+    info.put("name", name);
+    if (t.has("display_name")) {
+      info.put("display_name", t.get("display_name").asString());
+    } else if (v3) {
+      info.putNull("display_name");
+    } else {
+      info.put("display_name", name);
+    }
+    info.put("description", t.path("description").asString(""));
+    info.put("python_module", t.path("python_module").asString("nodes"));
+    info.put("category", t.path("category").asString("sd"));
+    info.put("output_node", t.path("output_node").asBoolean(false));
+    if (v3) {
+      info.put("deprecated", t.path("deprecated").asBoolean(false));
+      info.put("experimental", t.path("experimental").asBoolean(false));
+      info.put("api_node", false);
+    } else {
+      if (t.path("deprecated").asBoolean(false)) {
+        info.put("deprecated", true);
+      }
+      if (t.path("experimental").asBoolean(false)) {
+        info.put("experimental", true);
+      }
+    }
     return info;
   }
 
-  private void add(NodeDef def) {
-    nodes.put(def.name(), def);
+  /** A template spec with its option placeholder replaced by this server's list. */
+  private JsonNode spec(JsonNode spec) {
+    if (!spec.isArray()) {
+      return spec.deepCopy();
+    }
+    ArrayNode out = (ArrayNode) spec.deepCopy();
+    JsonNode head = spec.path(0);
+    if (head.isString() && head.asString().startsWith("$")) {
+      out.set(0, strings(resolve(head.asString())));
+    } else if ("COMBO".equals(head.asString("")) && spec.path(1).path("options").isString()) {
+      ((ObjectNode) out.get(1))
+          .set("options", strings(resolve(spec.path(1).path("options").asString())));
+    }
+    return out;
   }
 
-  private static NodeDef node(
-      String name,
-      String display,
-      String category,
-      boolean output,
-      List<InputDef> inputs,
-      List<String> outputs,
-      String description) {
+  private static ArrayNode strings(List<String> values) {
+    ArrayNode a = F.arrayNode();
+    values.forEach(a::add);
+    return a;
+  }
+
+  private static ObjectNode load() {
+    try (InputStream in = NodeCatalog.class.getResourceAsStream("object_info.json")) {
+      if (in == null) {
+        throw new IllegalStateException("object_info.json is missing from the simulator");
+      }
+      ObjectNode all = (ObjectNode) Exchange.MAPPER.readTree(in);
+      LISTS.setAll((ObjectNode) all.get("$lists"));
+      ObjectNode nodes = F.objectNode();
+      all.properties()
+          .forEach(
+              e -> {
+                if (!e.getKey().startsWith("$")) {
+                  nodes.set(e.getKey(), e.getValue());
+                }
+              });
+      return nodes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, NodeDef> definitions(ObjectNode template) {
+    Map<String, NodeDef> defs = new LinkedHashMap<>();
+    template.properties().forEach(e -> defs.put(e.getKey(), definition(e.getKey(), e.getValue())));
+    return Collections.unmodifiableMap(defs);
+  }
+
+  private static NodeDef definition(String name, JsonNode t) {
+    boolean v3 = t.path("v3").asBoolean(false);
+    List<InputDef> inputs = new ArrayList<>();
+    for (String section : List.of("required", "optional")) {
+      t.path("input")
+          .path(section)
+          .properties()
+          .forEach(e -> inputs.add(inputDef(e.getKey(), section, e.getValue())));
+    }
+    List<String> outputs = new ArrayList<>();
+    t.path("output").forEach(o -> outputs.add(o.asString()));
     return new NodeDef(
-        name, display, category, output, inputs, outputs, new ArrayList<>(outputs), description);
-  }
-
-  private static InputDef widget(String name, String type, ObjectNode config) {
-    return new InputDef(name, true, type, config, List::of, false);
-  }
-
-  private static InputDef socket(String name, String type) {
-    return new InputDef(name, true, type, F.objectNode(), List::of, false);
-  }
-
-  private static InputDef combo(String name, Supplier<List<String>> options, boolean v3) {
-    return new InputDef(
         name,
-        true,
-        "COMBO",
-        F.objectNode().put("tooltip", "The " + name.replace('_', ' ') + "."),
-        options,
-        v3);
+        t.path("output_node").asBoolean(false),
+        v3,
+        List.copyOf(inputs),
+        List.copyOf(outputs));
   }
 
-  private static ObjectNode intCfg(int dflt, int min, int max, int step) {
-    return F.objectNode().put("default", dflt).put("min", min).put("max", max).put("step", step);
+  private static InputDef inputDef(String name, String section, JsonNode spec) {
+    JsonNode head = spec.path(0);
+    ObjectNode config =
+        spec.path(1).isObject() ? (ObjectNode) spec.get(1).deepCopy() : F.objectNode();
+    if (head.isArray() || head.isString() && head.asString().startsWith("$")) {
+      List<String> literal = new ArrayList<>();
+      head.forEach(o -> literal.add(o.asString()));
+      return new InputDef(
+          name,
+          section,
+          "COMBO",
+          config,
+          List.copyOf(literal),
+          head.isString() ? head.asString() : null,
+          true);
+    }
+    String type = head.asString();
+    if ("COMBO".equals(type)) {
+      JsonNode options = config.remove("options");
+      List<String> literal = new ArrayList<>();
+      String source = null;
+      if (options != null && options.isString()) {
+        source = options.asString();
+      } else if (options != null) {
+        options.forEach(o -> literal.add(o.asString()));
+      }
+      return new InputDef(name, section, type, config, List.copyOf(literal), source, false);
+    }
+    return new InputDef(name, section, type, config, List.of(), null, false);
   }
 }

@@ -5,26 +5,30 @@ import java.nio.charset.StandardCharsets;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Binary preview frames: type 1 (format 1 = JPEG) and type 4 (length-prefixed JSON metadata). */
+/**
+ * ComfyUI's binary preview frames: type 1 (PREVIEW_IMAGE) with a 4-byte format, 1 JPEG or 2 PNG,
+ * then the image; type 4 (PREVIEW_IMAGE_WITH_METADATA) with a length-prefixed JSON header.
+ */
 final class PreviewFrames {
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
   private PreviewFrames() {}
 
-  static byte[] classic(byte[] jpeg) {
-    return ByteBuffer.allocate(8 + jpeg.length).putInt(1).putInt(1).put(jpeg).array();
+  static byte[] classic(byte[] image, boolean png) {
+    return ByteBuffer.allocate(8 + image.length).putInt(1).putInt(png ? 2 : 1).put(image).array();
   }
 
-  static byte[] withMetadata(byte[] jpeg, ObjectNode metadata) {
+  static byte[] withMetadata(byte[] image, boolean png, ObjectNode metadata) {
     byte[] meta =
         MAPPER
-            .writeValueAsString(metadata.put("image_type", "image/jpeg"))
+            .writeValueAsString(
+                metadata.deepCopy().put("image_type", png ? "image/png" : "image/jpeg"))
             .getBytes(StandardCharsets.UTF_8);
-    return ByteBuffer.allocate(8 + meta.length + jpeg.length)
+    return ByteBuffer.allocate(8 + meta.length + image.length)
         .putInt(4)
         .putInt(meta.length)
         .put(meta)
-        .put(jpeg)
+        .put(image)
         .array();
   }
 }

@@ -55,16 +55,19 @@ final class PromptQueue {
 
   synchronized void enqueue(Job job) {
     pending.add(job);
-    notifyAll();
   }
 
-  /** Blocks until a job is pending, then makes it the running one. */
-  synchronized Job take() throws InterruptedException {
-    while (pending.isEmpty()) {
-      wait();
+  /** The next pending job, made the running one; null when nothing is pending. */
+  synchronized @Nullable Job poll() {
+    Job next = pending.poll();
+    if (next != null) {
+      running = next;
     }
-    running = pending.poll();
-    return running;
+    return next;
+  }
+
+  synchronized boolean hasPending() {
+    return !pending.isEmpty();
   }
 
   synchronized void finish(Job job, ObjectNode entry, long jobEpoch) {
@@ -156,6 +159,5 @@ final class PromptQueue {
     running = null;
     counter = 0;
     epoch++;
-    notifyAll();
   }
 }

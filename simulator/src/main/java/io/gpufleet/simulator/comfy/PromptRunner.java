@@ -1,37 +1,42 @@
 package io.gpufleet.simulator.comfy;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The single worker: runs one prompt at a time and tells the sockets as ComfyUI does (§8.5). */
-final class PromptRunner implements Runnable {
+/**
+ * ComfyUI's single worker: runs one prompt at a time and tells the sockets as ComfyUI does (§8.5).
+ * It borrows a thread from a shared pool only while prompts are queued, so an idle simulator costs
+ * no thread.
+ */
+final class PromptRunner {
   private static final Logger log = LoggerFactory.getLogger(PromptRunner.class);
-  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  /** What the classic cache keeps of a node: its outputs and its UI output. */
+  record CachedNode(List<Value> outputs, @Nullable ObjectNode ui) {}
 
   private final PromptQueue queue;
   private final WsHub hub;
+  private final RunMessages messages;
   private final FileStore files;
+  private final ModelRegistry models;
+  private final NodeCatalog catalog;
   private final Faults faults;
-  private final Clock clock;
   private final boolean previews;
+  private final Executor workers;
+  private final AtomicBoolean draining = new AtomicBoolean();
   private volatile double stepsPerSecond;
 
-  /** Signature of a node's inputs (recursively) to its UI output; what the classic cache keeps. */
-  private Map<String, @Nullable ObjectNode> cache = new HashMap<>();
+  /** Signature of a node to what it produced last time; only the last prompt's nodes stay. */
+  private Map<String, CachedNode> cache = new HashMap<>();
 
   private volatile @Nullable String interruptTarget;
   private volatile boolean interruptAll;
@@ -41,21 +46,31 @@ final class PromptRunner implements Runnable {
       PromptQueue queue,
       WsHub hub,
       FileStore files,
+      ModelRegistry models,
+      NodeCatalog catalog,
       Faults faults,
       Clock clock,
       double stepsPerSecond,
-      boolean previews) {
+      boolean previews,
+      Executor workers) {
     this.queue = queue;
     this.hub = hub;
+    this.messages = new RunMessages(hub, queue, clock);
     this.files = files;
+    this.models = models;
+    this.catalog = catalog;
     this.faults = faults;
-    this.clock = clock;
     this.stepsPerSecond = stepsPerSecond;
     this.previews = previews;
+    this.workers = workers;
   }
 
   void setStepsPerSecond(double speed) {
     this.stepsPerSecond = speed;
+  }
+
+  double stepsPerSecond() {
+    return stepsPerSecond;
   }
 
   /** Interrupts the running prompt if it is {@code promptId} (null: whatever runs). */
@@ -82,25 +97,40 @@ final class PromptRunner implements Runnable {
     cache = new HashMap<>();
   }
 
-  @Override
-  public void run() {
-    while (!Thread.currentThread().isInterrupted()) {
-      try {
-        PromptQueue.Job job = queue.take();
+  /** Something was queued: start working unless already at it. */
+  void kick() {
+    if (draining.compareAndSet(false, true)) {
+      workers.execute(this::drain);
+    }
+  }
+
+  private void drain() {
+    try {
+      PromptQueue.Job job;
+      while ((job = queue.poll()) != null) {
         long epoch = queue.epoch();
         interruptAll = false;
         interruptTarget = null;
         hub.broadcastStatus();
-        execute(job, epoch);
+        try {
+          execute(job, epoch);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } catch (RuntimeException e) {
+          log.error("simulated execution failed unexpectedly", e);
+        }
         if (freeMemoryRequested) {
           freeMemoryRequested = false;
           forgetCache();
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
-        log.error("simulated execution failed unexpectedly", e);
       }
+    } finally {
+      draining.set(false);
+    }
+    // A prompt queued between the last poll and the reset above would wait forever otherwise.
+    if (queue.hasPending()) {
+      kick();
     }
   }
 
@@ -109,33 +139,24 @@ final class PromptRunner implements Runnable {
   }
 
   private void execute(PromptQueue.Job job, long epoch) throws InterruptedException {
-    Run run = new Run(job, epoch);
-    String owner = job.clientId();
-    run.message(
-        "execution_start",
-        F.objectNode().put("prompt_id", job.promptId()).put("timestamp", clock.millis()),
-        true);
-    List<String> order = executionOrder(job.prompt(), job.outputs());
-    Map<String, String> signatures = new HashMap<>();
-    order.forEach(id -> signature(job.prompt(), id, signatures));
-    Map<String, @Nullable ObjectNode> previous;
+    PromptRun run = new PromptRun(job, epoch);
+    messages.start(run);
+    List<String> order = PromptGraph.executionOrder(job.prompt(), job.outputs());
+    Map<String, String> signatures = PromptGraph.signatures(job.prompt(), order, files);
+    Map<String, CachedNode> previous;
     synchronized (this) {
       previous = cache;
     }
     List<String> cached =
         order.stream().filter(id -> previous.containsKey(signatures.get(id))).toList();
-    ObjectNode cachedMsg = F.objectNode();
-    ArrayNode cachedNodes = cachedMsg.putArray("nodes");
-    cached.forEach(cachedNodes::add);
-    cachedMsg.put("prompt_id", job.promptId()).put("timestamp", clock.millis());
-    run.message("execution_cached", cachedMsg, true);
-    Map<String, @Nullable ObjectNode> nextCache = new HashMap<>();
+    messages.cached(run, cached);
+    Map<String, CachedNode> nextCache = new HashMap<>();
     for (String id : cached) {
-      ObjectNode ui = previous.get(signatures.get(id));
-      nextCache.put(signatures.get(id), ui);
-      if (ui != null) {
-        run.outputs.set(id, ui);
-        hub.toOwner(owner, "executed", executed(job, id, ui));
+      CachedNode node = previous.get(signatures.get(id));
+      nextCache.put(signatures.get(id), node);
+      run.values.put(id, node.outputs());
+      if (node.ui() != null) {
+        messages.executed(run, id, node.ui());
       }
     }
     for (String id : order) {
@@ -145,334 +166,149 @@ final class PromptRunner implements Runnable {
       if (!queue.isCurrent(epoch)) {
         return;
       }
-      JsonNode node = job.prompt().get(id);
-      String classType = node.path("class_type").asString();
-      if (interrupted(job)) {
-        finishInterrupted(run, id, classType);
+      CachedNode done = runNode(run, id, signatures.get(id), cached);
+      if (done == null) {
         return;
       }
-      run.state.put(id, new double[] {0, 1, 0});
-      hub.toOwnerOrAll(owner, "progress_state", progressState(job, run));
-      hub.setRunning(owner, id);
-      hub.toOwner(
-          owner,
-          "executing",
-          F.objectNode().put("node", id).put("display_node", id).put("prompt_id", job.promptId()));
-      Faults.PlannedError error = faults.takeErrorFor(classType);
-      if ("KSampler".equals(classType)) {
-        int steps = Math.max(1, node.path("inputs").path("steps").asInt(20));
-        for (int step = 1; step <= steps; step++) {
-          faults.awaitNotHung(() -> queue.isCurrent(epoch) && !interrupted(job));
-          if (!queue.isCurrent(epoch)) {
-            return;
-          }
-          if (interrupted(job)) {
-            finishInterrupted(run, id, classType);
-            return;
-          }
-          if (error != null && step > steps / 2) {
-            break;
-          }
-          Thread.sleep(Math.max(0, Math.round(1000.0 / stepsPerSecond)));
-          ObjectNode progress =
-              F.objectNode()
-                  .put("value", step)
-                  .put("max", steps)
-                  .put("prompt_id", job.promptId())
-                  .put("node", id);
-          hub.toOwnerOrAll(owner, "progress", progress);
-          run.state.put(id, new double[] {step, steps, 0});
-          hub.toOwnerOrAll(owner, "progress_state", progressState(job, run));
-          if (previews) {
-            ObjectNode meta =
-                F.objectNode()
-                    .put("node_id", id)
-                    .put("prompt_id", job.promptId())
-                    .put("display_node_id", id)
-                    .putNull("parent_node_id")
-                    .put("real_node_id", id);
-            hub.preview(owner, ImageRenderer.jpegPreview(signatures.get(id), step, steps), meta);
-          }
-        }
-      } else {
-        faults.awaitNotHung(() -> queue.isCurrent(epoch) && !interrupted(job));
-      }
-      if (error != null) {
-        finishError(run, id, classType, error, cached);
-        return;
-      }
-      ObjectNode ui = null;
-      if ("SaveImage".equals(classType) || "PreviewImage".equals(classType)) {
-        ui = saveImages(job.prompt(), id, classType, signatures);
-        run.outputs.set(id, ui);
-        hub.toOwner(owner, "executed", executed(job, id, ui));
-      }
-      nextCache.put(signatures.get(id), ui);
-      run.executed.add(id);
-      run.state.put(id, new double[] {1, 1, 1});
-      hub.toOwnerOrAll(owner, "progress_state", progressState(job, run));
+      nextCache.put(signatures.get(id), done);
     }
     synchronized (this) {
       cache = nextCache;
     }
-    run.message(
-        "execution_success",
-        F.objectNode().put("prompt_id", job.promptId()).put("timestamp", clock.millis()),
-        true);
-    complete(run, "success", true);
+    messages.success(run);
   }
 
-  private void finishInterrupted(Run run, String nodeId, String classType) {
-    ObjectNode data =
-        F.objectNode()
-            .put("prompt_id", run.job.promptId())
-            .put("node_id", nodeId)
-            .put("node_type", classType);
-    ArrayNode executed = data.putArray("executed");
-    run.executed.forEach(executed::add);
-    data.put("timestamp", clock.millis());
-    run.record("execution_interrupted", data);
-    hub.toOwnerOrAll(run.job.clientId(), "execution_interrupted", data);
-    complete(run, "error", false);
+  /** Runs one node; null when the prompt stopped there (error, interrupt, crash). */
+  private @Nullable CachedNode runNode(
+      PromptRun run, String id, String signature, List<String> cached) throws InterruptedException {
+    PromptQueue.Job job = run.job;
+    JsonNode node = job.prompt().get(id);
+    String classType = node.path("class_type").asString();
+    if (interrupted(job)) {
+      messages.interrupted(run, id, classType);
+      return null;
+    }
+    messages.executing(run, id);
+    Faults.PlannedError planned = faults.takeErrorFor(classType);
+    NodeCatalog.NodeDef def = catalog.get(classType).orElseThrow();
+    NodeBehaviour.Executed result;
+    try {
+      result = NodeBehaviours.of(def).run(inputs(run, def, node), new Context(run, id, signature));
+    } catch (NodeBehaviour.NodeFailure failure) {
+      fail(run, id, classType, failure.exceptionType, failure.getMessage(), cached);
+      return null;
+    } catch (RuntimeException e) {
+      log.warn("simulated node {} ({}) failed", id, classType, e);
+      fail(run, id, classType, "RuntimeError", String.valueOf(e.getMessage()), cached);
+      return null;
+    }
+    int steps = result.steps();
+    for (int step = 1; step <= steps; step++) {
+      faults.awaitNotHung(() -> queue.isCurrent(run.epoch) && !interrupted(job));
+      if (!queue.isCurrent(run.epoch)) {
+        return null;
+      }
+      if (interrupted(job)) {
+        messages.interrupted(run, id, classType);
+        return null;
+      }
+      if (planned != null && step > steps / 2) {
+        break;
+      }
+      Thread.sleep(Math.max(0, Math.round(1000.0 / stepsPerSecond)));
+      messages.progress(run, id, step, steps);
+      if (previews) {
+        messages.preview(run, id, ImageRenderer.jpegPreview(signature, step, steps), false);
+      }
+    }
+    if (steps == 0) {
+      faults.awaitNotHung(() -> queue.isCurrent(run.epoch) && !interrupted(job));
+    }
+    if (planned != null) {
+      fail(run, id, classType, planned.exceptionType(), planned.message(), cached);
+      return null;
+    }
+    run.values.put(id, result.outputs());
+    if (result.ui() != null) {
+      messages.executed(run, id, result.ui());
+    }
+    messages.finished(run, id);
+    return new CachedNode(result.outputs(), result.ui());
   }
 
-  private void finishError(
-      Run run, String nodeId, String classType, Faults.PlannedError error, List<String> cached) {
-    boolean oom = error.exceptionType().contains("OutOfMemoryError");
-    ObjectNode data =
-        F.objectNode()
-            .put("prompt_id", run.job.promptId())
-            .put("node_id", nodeId)
-            .put("node_type", classType);
-    ArrayNode executed = data.putArray("executed");
-    run.executed.forEach(executed::add);
-    data.put("exception_message", error.message() + (oom ? "\n" + Faults.OOM_TIP : ""));
-    data.put("exception_type", error.exceptionType());
-    ArrayNode tb = data.putArray("traceback");
-    tb.add(
-        "  File \"/ComfyUI/execution.py\", line 496, in execute\n    output_data, output_ui, has_subgraph, has_pending_tasks = await get_output_data(prompt_id, unique_id, obj, input_data_all, execution_block_cb=execution_block_cb, pre_execute_cb=pre_execute_cb, hidden_inputs=hidden_inputs)\n");
-    tb.add(
-        "  File \"/ComfyUI/nodes.py\", line 1525, in sample\n    return common_ksampler(model, seed, steps, cfg, sampler_name, scheduler, positive, negative, latent_image, denoise=denoise)\n");
-    ObjectNode inputs = data.putObject("current_inputs");
-    run.job
-        .prompt()
-        .path(nodeId)
-        .path("inputs")
-        .forEachEntry(
-            (k, v) -> inputs.putArray(k).add(v.isValueNode() ? v : F.stringNode(v.toString())));
-    ArrayNode outs = data.putArray("current_outputs");
-    cached.forEach(outs::add);
-    data.put("timestamp", clock.millis());
-    run.record("execution_error", data);
-    hub.toOwner(run.job.clientId(), "execution_error", data);
-    if (oom) {
+  private void fail(
+      PromptRun run,
+      String id,
+      String classType,
+      String exceptionType,
+      String message,
+      List<String> cached) {
+    if (exceptionType.contains("OutOfMemoryError")) {
+      // ComfyUI unloads every model after an OOM: the next run starts cold.
       forgetCache();
     }
-    complete(run, "error", false);
+    messages.error(run, id, classType, exceptionType, message, cached);
   }
 
-  /** History first, then status, then the canonical done signal. */
-  private void complete(Run run, String statusStr, boolean completed) {
-    ObjectNode entry = F.objectNode();
-    entry.set("prompt", run.job.asItem());
-    entry.set("outputs", run.outputs);
-    ObjectNode status = entry.putObject("status");
-    status.put("status_str", statusStr);
-    status.put("completed", completed);
-    status.set("messages", run.messages);
-    ObjectNode meta = entry.putObject("meta");
-    run.outputs
-        .propertyNames()
-        .forEach(
-            id ->
-                meta.putObject(id)
-                    .put("node_id", id)
-                    .put("display_node", id)
-                    .putNull("parent_node")
-                    .put("real_node_id", id));
-    queue.finish(run.job, entry, run.epoch);
-    hub.setRunning(null, null);
-    if (!queue.isCurrent(run.epoch)) {
-      return;
-    }
-    hub.broadcastStatus();
-    hub.toOwner(
-        run.job.clientId(),
-        "executing",
-        F.objectNode().putNull("node").put("prompt_id", run.job.promptId()));
-  }
-
-  private ObjectNode saveImages(
-      JsonNode prompt, String id, String classType, Map<String, String> signatures) {
-    int width = 512;
-    int height = 512;
-    int batch = 1;
-    JsonNode latent = upstream(prompt, id, "EmptyLatentImage");
-    if (latent != null) {
-      width = clamp(latent.path("inputs").path("width").asInt(512));
-      height = clamp(latent.path("inputs").path("height").asInt(512));
-      batch = Math.max(1, Math.min(16, latent.path("inputs").path("batch_size").asInt(1)));
-    }
-    boolean temp = "PreviewImage".equals(classType);
-    String prefix =
-        temp
-            ? "ComfyUI_temp_" + shortHash(signatures.get(id))
-            : prompt.path(id).path("inputs").path("filename_prefix").asString("ComfyUI");
-    ObjectNode ui = F.objectNode();
-    ArrayNode images = ui.putArray("images");
-    for (int i = 0; i < batch; i++) {
-      byte[] png = ImageRenderer.png(signatures.get(id) + "/" + i, width, height);
-      String[] saved = files.save(temp ? "temp" : "output", prefix, png);
-      images
-          .addObject()
-          .put("filename", saved[1])
-          .put("subfolder", saved[0])
-          .put("type", temp ? "temp" : "output");
-    }
-    return ui;
-  }
-
-  private static int clamp(int size) {
-    return Math.max(8, Math.min(2048, size));
-  }
-
-  private static String shortHash(String s) {
-    byte[] h = ImageRenderer.sha256(s);
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < 3; i++) {
-      b.append((char) ('a' + (h[i] & 0xff) % 26));
-    }
-    return b.toString() + (h[3] & 0xff) % 100;
-  }
-
-  private static @Nullable JsonNode upstream(JsonNode prompt, String from, String classType) {
-    Set<String> seen = new LinkedHashSet<>();
-    List<String> todo = new ArrayList<>(List.of(from));
-    while (!todo.isEmpty()) {
-      String id = todo.remove(0);
-      JsonNode node = prompt.get(id);
-      if (node == null || !seen.add(id)) {
-        continue;
-      }
-      if (classType.equals(node.path("class_type").asString(""))) {
-        return node;
-      }
-      node.path("inputs")
-          .forEachEntry(
-              (k, v) -> {
-                if (v.isArray() && v.size() == 2 && v.get(0).isString()) {
-                  todo.add(v.get(0).asString());
+  /** The node's literal inputs and, for its links, the values of the nodes they come from. */
+  private static NodeInputs inputs(PromptRun run, NodeCatalog.NodeDef def, JsonNode node) {
+    Map<String, Value> linked = new HashMap<>();
+    node.path("inputs")
+        .forEachEntry(
+            (name, v) -> {
+              if (PromptGraph.isLink(run.job.prompt(), v)) {
+                List<Value> from = run.values.get(v.get(0).asString());
+                int slot = v.get(1).asInt();
+                if (from != null && slot >= 0 && slot < from.size()) {
+                  linked.put(name, from.get(slot));
                 }
-              });
-    }
-    return null;
+              }
+            });
+    return new NodeInputs(def, node.path("inputs"), linked);
   }
 
-  private ObjectNode executed(PromptQueue.Job job, String id, ObjectNode ui) {
-    ObjectNode data = F.objectNode().put("node", id).put("display_node", id);
-    data.set("output", ui);
-    data.put("prompt_id", job.promptId());
-    return data;
-  }
+  /** What a node sees of its run. */
+  private final class Context implements NodeBehaviour.NodeRun {
+    private final PromptRun run;
+    private final String id;
+    private final String signature;
 
-  private ObjectNode progressState(PromptQueue.Job job, Run run) {
-    ObjectNode data = F.objectNode().put("prompt_id", job.promptId());
-    ObjectNode nodes = data.putObject("nodes");
-    run.state.forEach(
-        (id, s) ->
-            nodes
-                .putObject(id)
-                .put("value", s[0])
-                .put("max", s[1])
-                .put("state", s[2] == 1 ? "finished" : "running")
-                .put("node_id", id)
-                .put("prompt_id", job.promptId())
-                .put("display_node_id", id)
-                .putNull("parent_node_id")
-                .put("real_node_id", id));
-    return data;
-  }
-
-  /** Dependency order from the outputs, inputs first (ids sorted for determinism). */
-  static List<String> executionOrder(JsonNode prompt, List<String> outputs) {
-    List<String> order = new ArrayList<>();
-    Set<String> done = new LinkedHashSet<>();
-    for (String out : outputs) {
-      visit(prompt, out, done, order);
-    }
-    return order;
-  }
-
-  private static void visit(JsonNode prompt, String id, Set<String> done, List<String> order) {
-    if (!done.add(id)) {
-      return;
-    }
-    Map<String, JsonNode> inputs = new TreeMap<>();
-    prompt.path(id).path("inputs").forEachEntry(inputs::put);
-    for (JsonNode v : inputs.values()) {
-      if (v.isArray() && v.size() == 2 && v.get(0).isString() && prompt.has(v.get(0).asString())) {
-        visit(prompt, v.get(0).asString(), done, order);
-      }
-    }
-    order.add(id);
-  }
-
-  private static String signature(JsonNode prompt, String id, Map<String, String> memo) {
-    String known = memo.get(id);
-    if (known != null) {
-      return known;
-    }
-    JsonNode node = prompt.path(id);
-    StringBuilder b = new StringBuilder(node.path("class_type").asString("")).append('{');
-    Map<String, JsonNode> inputs = new TreeMap<>();
-    node.path("inputs").forEachEntry(inputs::put);
-    inputs.forEach(
-        (k, v) -> {
-          b.append(k).append('=');
-          if (v.isArray()
-              && v.size() == 2
-              && v.get(0).isString()
-              && prompt.has(v.get(0).asString())) {
-            b.append('<')
-                .append(signature(prompt, v.get(0).asString(), memo))
-                .append('#')
-                .append(v.get(1))
-                .append('>');
-          } else {
-            b.append(v);
-          }
-          b.append(';');
-        });
-    String sig = b.append('}').toString();
-    memo.put(id, sig);
-    return sig;
-  }
-
-  /** What one execution accumulates for its history entry. */
-  private final class Run {
-    final PromptQueue.Job job;
-    final long epoch;
-    final ObjectNode outputs = F.objectNode();
-    final ArrayNode messages = F.arrayNode();
-    final List<String> executed = new ArrayList<>();
-    final Map<String, double[]> state = new LinkedHashMap<>();
-
-    Run(PromptQueue.Job job, long epoch) {
-      this.job = job;
-      this.epoch = epoch;
+    Context(PromptRun run, String id, String signature) {
+      this.run = run;
+      this.id = id;
+      this.signature = signature;
     }
 
-    void message(String type, ObjectNode data, boolean toOwner) {
-      record(type, data);
-      if (toOwner) {
-        hub.toOwner(job.clientId(), type, data);
-      }
+    @Override
+    public String fingerprint() {
+      return signature;
     }
 
-    void record(String type, ObjectNode data) {
-      ArrayNode m = messages.addArray();
-      m.add(type);
-      m.add(data);
+    @Override
+    public FileStore files() {
+      return files;
+    }
+
+    @Override
+    public boolean hasModel(String folder, String name) {
+      return models.files(folder).contains(name);
+    }
+
+    @Override
+    public JsonNode prompt() {
+      return run.job.prompt();
+    }
+
+    @Override
+    public @Nullable JsonNode extraPngInfo() {
+      JsonNode info = run.job.extraData().get("extra_pnginfo");
+      return info != null && info.isObject() ? info : null;
+    }
+
+    @Override
+    public void sendImage(byte[] png, int index, int total) {
+      messages.progress(run, id, index, total);
+      messages.preview(run, id, png, true);
     }
   }
 }

@@ -1,12 +1,13 @@
 package io.gpufleet.simulator.comfy;
 
-import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -14,17 +15,37 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-/** ComfyUI's validation of an API-format prompt, walking back from the output nodes. */
+/**
+ * ComfyUI 0.3.64's validation of an API-format prompt (execution.py's validate_prompt and
+ * validate_inputs): walks back from the output nodes; refuses unknown classes, missing required
+ * inputs, mismatched links, numbers out of bounds and classic combo values not in the list, with
+ * ComfyUI's error types, messages and shapes.
+ */
 final class PromptValidator {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  /**
+   * Inputs a node validates itself (VALIDATE_INPUTS): the file must exist, and the combo list is
+   * not checked, so names in subfolders or annotated " [output]" pass.
+   */
+  private static final Map<String, String[]> FILE_INPUTS =
+      Map.of(
+          "LoadImage", new String[] {"image", "Invalid image file: "},
+          "LoadImageMask", new String[] {"image", "Invalid image file: "},
+          "LoadAudio", new String[] {"audio", "Invalid audio file: "},
+          "LoadVideo", new String[] {"file", "Invalid video file: "});
 
   /** {@code error} is the 400 body when the whole prompt is refused; else outputs to run. */
   record Result(@Nullable ObjectNode error, List<String> outputs, ObjectNode nodeErrors) {}
 
   private final NodeCatalog catalog;
+  private final FileStore files;
+  private final InputErrors checks;
 
-  PromptValidator(NodeCatalog catalog) {
+  PromptValidator(NodeCatalog catalog, FileStore files) {
     this.catalog = catalog;
+    this.files = files;
+    this.checks = new InputErrors(catalog);
   }
 
   Result validate(JsonNode prompt, @Nullable JsonNode partialTargets) {
@@ -44,55 +65,64 @@ final class PromptValidator {
       }
     }
     Set<String> targets = new HashSet<>();
-    if (partialTargets != null && partialTargets.isArray()) {
-      partialTargets.forEach(t -> targets.add(t.asString()));
+    boolean partial = partialTargets != null && partialTargets.isArray();
+    if (partial) {
+      partialTargets.forEach(t -> targets.add(t.asString("")));
     }
     List<String> outputs = new ArrayList<>();
     for (Map.Entry<String, JsonNode> e : prompt.properties()) {
-      boolean isOutput =
-          catalog
-              .get(e.getValue().get("class_type").asString())
-              .map(NodeCatalog.NodeDef::outputNode)
-              .orElse(false);
-      if (isOutput && (targets.isEmpty() || targets.contains(e.getKey()))) {
+      boolean isOutput = def(e.getValue()).outputNode();
+      if (isOutput && (!partial || targets.contains(e.getKey()))) {
         outputs.add(e.getKey());
       }
     }
     if (outputs.isEmpty()) {
       return refused("prompt_no_outputs", "Prompt has no outputs", "");
     }
-    Map<String, List<ObjectNode>> errorsByNode = new LinkedHashMap<>();
-    Map<String, List<String>> dependents = new LinkedHashMap<>();
-    List<String> good = new ArrayList<>();
-    for (String output : outputs) {
-      Set<String> upstream = new HashSet<>();
-      boolean ok = check(prompt, output, upstream, errorsByNode);
-      if (ok) {
-        good.add(output);
-      } else {
-        for (String id : upstream) {
-          if (errorsByNode.containsKey(id)) {
-            dependents.computeIfAbsent(id, k -> new ArrayList<>()).add(output);
-          }
-        }
-      }
-    }
+    Map<String, @Nullable List<ObjectNode>> validated = new LinkedHashMap<>();
     ObjectNode nodeErrors = F.objectNode();
     List<String> lines = new ArrayList<>();
-    errorsByNode.forEach(
-        (id, errors) -> {
-          ObjectNode ne = nodeErrors.putObject(id);
-          ArrayNode arr = ne.putArray("errors");
-          errors.forEach(
-              err -> {
-                arr.add(err);
-                lines.add(
-                    err.path("message").asString("") + ": " + err.path("details").asString(""));
-              });
-          ArrayNode deps = ne.putArray("dependent_outputs");
-          dependents.getOrDefault(id, List.of()).forEach(deps::add);
-          ne.put("class_type", prompt.path(id).path("class_type").asString(""));
-        });
+    List<String> good = new ArrayList<>();
+    for (String output : outputs) {
+      boolean valid;
+      List<ObjectNode> reasons;
+      try {
+        valid = check(prompt, output, validated);
+        reasons = validated.getOrDefault(output, List.of());
+      } catch (LinkException ex) {
+        valid = false;
+        ObjectNode reason =
+            InputErrors.error(
+                "exception_during_validation", "Exception when validating node", ex.getMessage());
+        reason.putObject("extra_info").put("exception_type", ex.type).putArray("traceback");
+        reasons = List.of(reason);
+        validated.put(output, reasons);
+      }
+      if (valid) {
+        good.add(output);
+        continue;
+      }
+      // Only the output's own reasons make the summary, as in ComfyUI.
+      (reasons == null ? List.<ObjectNode>of() : reasons)
+          .forEach(
+              r ->
+                  lines.add(
+                      r.path("message").asString("") + ": " + r.path("details").asString("")));
+      validated.forEach(
+          (id, errors) -> {
+            if (errors == null || errors.isEmpty()) {
+              return;
+            }
+            if (!nodeErrors.has(id)) {
+              ObjectNode ne = nodeErrors.putObject(id);
+              ArrayNode arr = ne.putArray("errors");
+              errors.forEach(arr::add);
+              ne.putArray("dependent_outputs");
+              ne.put("class_type", prompt.path(id).path("class_type").asString(""));
+            }
+            ((ArrayNode) nodeErrors.get(id).get("dependent_outputs")).add(output);
+          });
+    }
     if (good.isEmpty()) {
       ObjectNode body = F.objectNode();
       ObjectNode error = body.putObject("error");
@@ -106,185 +136,120 @@ final class PromptValidator {
     return new Result(null, good, nodeErrors);
   }
 
-  /** Validates {@code id} and everything upstream; true when no error was found on the way. */
+  private NodeCatalog.NodeDef def(JsonNode node) {
+    return catalog.get(node.path("class_type").asString()).orElseThrow();
+  }
+
+  /** A link ComfyUI fails to follow (a KeyError or IndexError in its validation). */
+  private static final class LinkException extends RuntimeException {
+    final String type;
+
+    LinkException(String type, String message) {
+      super(message, null, false, false);
+      this.type = type;
+    }
+  }
+
+  /**
+   * Validates {@code id} and what it depends on; records each node's own errors (empty when only
+   * something upstream failed) and answers whether it and everything upstream are valid.
+   */
   private boolean check(
-      JsonNode prompt, String id, Set<String> seen, Map<String, List<ObjectNode>> errorsByNode) {
-    if (!seen.add(id)) {
-      return !errorsByNode.containsKey(id);
+      JsonNode prompt, String id, Map<String, @Nullable List<ObjectNode>> validated) {
+    if (validated.containsKey(id)) {
+      return validated.get(id) == null;
     }
     JsonNode node = prompt.get(id);
-    NodeCatalog.NodeDef def = catalog.get(node.path("class_type").asString()).orElseThrow();
+    NodeCatalog.NodeDef def = def(node);
     JsonNode inputs = node.path("inputs");
+    String[] fileInput = FILE_INPUTS.get(def.name());
     List<ObjectNode> errors = new ArrayList<>();
-    boolean upstreamOk = true;
+    boolean valid = true;
+    // A null entry means valid (or being walked): a cycle does not recurse forever.
+    validated.put(id, null);
     for (NodeCatalog.InputDef in : def.inputs()) {
       JsonNode v = inputs.get(in.name());
-      if (v == null || v.isNull()) {
+      if (v == null) {
         if (in.required()) {
-          errors.add(
-              error("required_input_missing", "Required input is missing", in.name(), in, null));
+          errors.add(InputErrors.missing(in));
         }
         continue;
       }
       if (v.isArray()) {
         if (v.size() != 2) {
-          errors.add(
-              error(
-                  "bad_linked_input",
-                  "Bad linked input, must be a length-2 list of [node_id, slot_index]",
-                  in.name(),
-                  in,
-                  v));
+          errors.add(checks.badLink(in, v));
           continue;
         }
-        JsonNode source = v.get(0).isString() ? prompt.get(v.get(0).asString()) : null;
-        if (source == null || !v.get(1).isIntegralNumber()) {
-          errors.add(
-              error(
-                  "exception_during_validation",
-                  "Exception when validating node",
-                  in.name() + ": link to missing node " + v.get(0),
-                  in,
-                  v));
+        String sourceType = linkedType(prompt, v);
+        if (!typesMatch(sourceType, in)) {
+          errors.add(checks.mismatch(in, sourceType, v));
           continue;
         }
-        Optional<NodeCatalog.NodeDef> sourceDef = catalog.get(source.path("class_type").asString());
-        int slot = v.get(1).asInt();
-        String sourceType =
-            sourceDef
-                .filter(d -> slot >= 0 && slot < d.outputs().size())
-                .map(d -> d.outputs().get(slot))
-                .orElse(null);
-        if (sourceType == null) {
-          errors.add(
-              error(
-                  "exception_during_validation",
-                  "Exception when validating node",
-                  in.name() + ": output index out of range",
-                  in,
-                  v));
-          continue;
+        if (!check(prompt, v.get(0).asString(), validated)) {
+          valid = false;
         }
-        if (!sourceType.equals(in.type()) && !(in.isCombo() && "COMBO".equals(sourceType))) {
-          errors.add(
-              error(
-                  "return_type_mismatch",
-                  "Return type mismatch between linked nodes",
-                  in.name()
-                      + ", received_type("
-                      + sourceType
-                      + ") mismatch input_type("
-                      + in.type()
-                      + ")",
-                  in,
-                  v));
-          continue;
-        }
-        upstreamOk &= check(prompt, v.get(0).asString(), seen, errorsByNode);
         continue;
       }
-      ObjectNode literalError = literal(in, v);
-      if (literalError != null) {
-        errors.add(literalError);
+      JsonNode value = v.isObject() && v.has("__value__") ? v.get("__value__") : v;
+      ObjectNode conversionError = checks.conversion(in, value);
+      if (conversionError != null) {
+        errors.add(conversionError);
+        continue;
+      }
+      if (fileInput != null && fileInput[0].equals(in.name())) {
+        Path file = files.annotated(value.asString(""));
+        if (file == null || !Files.exists(file)) {
+          errors.add(InputErrors.customFailed(in, fileInput[1] + value.asString("")));
+        }
+        continue;
+      }
+      ObjectNode valueError = checks.bounds(in, value);
+      if (valueError == null) {
+        valueError = checks.notInList(in, value);
+      }
+      if (valueError != null) {
+        errors.add(valueError);
       }
     }
-    if (!errors.isEmpty()) {
-      errorsByNode.put(id, errors);
+    if (!errors.isEmpty() || !valid) {
+      validated.put(id, errors);
       return false;
     }
-    return upstreamOk;
+    return true;
   }
 
-  private static @Nullable ObjectNode literal(NodeCatalog.InputDef in, JsonNode v) {
-    switch (in.type()) {
-      case "INT":
-      case "FLOAT":
-        BigDecimal number;
-        try {
-          number = v.isNumber() ? v.decimalValue() : new BigDecimal(v.asString());
-        } catch (RuntimeException e) {
-          return error(
-              "invalid_input_type",
-              "Failed to convert an input value to a " + in.type() + " value",
-              in.name() + ", " + v + ", " + e.getMessage(),
-              in,
-              v);
-        }
-        JsonNode min = in.config().get("min");
-        JsonNode max = in.config().get("max");
-        if (min != null && number.compareTo(min.decimalValue()) < 0) {
-          return error(
-              "value_smaller_than_min",
-              "Value " + number + " smaller than min of " + min,
-              in.name(),
-              in,
-              v);
-        }
-        if (max != null && number.compareTo(max.decimalValue()) > 0) {
-          return error(
-              "value_bigger_than_max",
-              "Value " + number + " bigger than max of " + max,
-              in.name(),
-              in,
-              v);
-        }
-        return null;
-      case "COMBO":
-        List<String> options = in.options().get();
-        if (!v.isString() || !options.contains(v.asString())) {
-          String shown =
-              options.size() > 20 ? "(list of length " + options.size() + ")" : options.toString();
-          return error(
-              "value_not_in_list",
-              "Value not in list",
-              in.name() + ": '" + v.asString("") + "' not in " + shown,
-              in,
-              v);
-        }
-        return null;
-      case "STRING":
-      case "BOOLEAN":
-        return null;
-      default:
-        return error(
-            "bad_linked_input",
-            "Bad linked input, must be a length-2 list of [node_id, slot_index]",
-            in.name(),
-            in,
-            v);
+  private String linkedType(JsonNode prompt, JsonNode link) {
+    JsonNode from = link.get(0);
+    JsonNode source = from.isString() ? prompt.get(from.asString()) : null;
+    if (source == null) {
+      throw new LinkException("KeyError", "'" + from.asString(from.toString()) + "'");
     }
+    NodeCatalog.NodeDef def = def(source);
+    JsonNode slot = link.get(1);
+    int index = slot.isIntegralNumber() ? slot.asInt() : -1;
+    if (!slot.isIntegralNumber() || index < 0 || index >= def.outputs().size()) {
+      throw new LinkException(
+          slot.isIntegralNumber() ? "IndexError" : "TypeError",
+          slot.isIntegralNumber()
+              ? "tuple index out of range"
+              : "tuple indices must be integers or slices, not " + Python.typeName(slot));
+    }
+    return def.outputs().get(index);
   }
 
-  private static ObjectNode error(
-      String type,
-      String message,
-      String details,
-      NodeCatalog.InputDef in,
-      @Nullable JsonNode received) {
-    ObjectNode e = F.objectNode();
-    e.put("type", type);
-    e.put("message", message);
-    e.put("details", details);
-    ObjectNode extra = e.putObject("extra_info");
-    extra.put("input_name", in.name());
-    ArrayNode config = extra.putArray("input_config");
+  /**
+   * Equal types pass, and comma-separated unions that overlap (execution's validate_node_input).
+   */
+  private static boolean typesMatch(String received, NodeCatalog.InputDef in) {
     if (in.isCombo()) {
-      List<String> options = in.options().get();
-      if (options.size() > 20) {
-        extra.putNull("input_config");
-      } else {
-        ArrayNode opts = config.addArray();
-        options.forEach(opts::add);
-        config.add(in.config().deepCopy());
-      }
-    } else {
-      config.add(in.type());
-      config.add(in.config().deepCopy());
+      return "COMBO".equals(received);
     }
-    if (received != null) {
-      extra.set("received_value", received);
+    if (received.equals(in.type())) {
+      return true;
     }
-    return e;
+    Set<String> a = new HashSet<>(Arrays.asList(received.split(",")));
+    a.retainAll(Arrays.asList(in.type().split(",")));
+    return !a.isEmpty();
   }
 
   private static Result refused(String type, String message, String details) {

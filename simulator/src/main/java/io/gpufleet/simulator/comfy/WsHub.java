@@ -84,17 +84,23 @@ final class WsHub {
     }
   }
 
-  /** A preview frame: type 4 with metadata to sockets that asked for it, else type 1. */
-  void preview(@Nullable String clientId, byte[] jpeg, ObjectNode metadata) {
-    List<Socket> targets =
-        clientId == null
-            ? List.copyOf(sockets.values())
-            : (sockets.get(clientId) == null ? List.of() : List.of(sockets.get(clientId)));
-    for (Socket s : targets) {
+  /**
+   * A preview frame (a sampler's JPEG, SaveImageWebsocket's PNG). The owner gets type 4 with
+   * metadata if it asked for it in its feature flags, else type 1; a prompt without a client id
+   * broadcasts type 1, as ComfyUI does.
+   */
+  void preview(@Nullable String clientId, byte[] image, boolean png, ObjectNode metadata) {
+    if (clientId == null) {
+      byte[] frame = PreviewFrames.classic(image, png);
+      sockets.values().forEach(s -> s.sendBinary(frame));
+      return;
+    }
+    Socket s = sockets.get(clientId);
+    if (s != null) {
       s.sendBinary(
           s.previewMetadata()
-              ? PreviewFrames.withMetadata(jpeg, metadata)
-              : PreviewFrames.classic(jpeg));
+              ? PreviewFrames.withMetadata(image, png, metadata)
+              : PreviewFrames.classic(image, png));
     }
   }
 

@@ -99,7 +99,11 @@ final class VastHttp implements HttpHandler {
     }
     String method = exchange.getRequestMethod();
     String key = key(exchange, query);
-    boolean anonymousAllowed = method.equals("POST") && path.equals("/api/v0/bundles");
+    // What the CLI and gpuhunt call without a key: the offer search and the GPU names (vast.py
+    // fetches those with empty headers at start-up, for the choices of --gpu-name).
+    boolean anonymousAllowed =
+        method.equals("POST") && path.equals("/api/v0/bundles")
+            || method.equals("GET") && path.equals("/api/v0/gpu_names/unique");
     if (key == null ? !anonymousAllowed : !key.equals(config.apiKey())) {
       return Reply.error(401, "auth_error", "Invalid user key");
     }
@@ -123,6 +127,9 @@ final class VastHttp implements HttpHandler {
     Matcher m;
     if (method.equals("POST") && path.equals("/api/v0/bundles")) {
       return world.search(json);
+    }
+    if (method.equals("GET") && path.equals("/api/v0/gpu_names/unique")) {
+      return world.gpuNames();
     }
     if (method.equals("PUT") && (m = ASK.matcher(path)).matches()) {
       return world.rent(Long.parseLong(m.group(1)), json);

@@ -315,6 +315,13 @@ final class VastWorld {
         + "\n";
   }
 
+  /** {"gpu_names": [...]}: every GPU model of the marketplace, sorted, as Vast lists them. */
+  synchronized Reply gpuNames() {
+    TreeSet<String> names = new TreeSet<>();
+    offers.values().forEach(o -> names.add(o.gpuName()));
+    return Reply.ok(Map.of("gpu_names", List.copyOf(names)));
+  }
+
   Reply currentUser() {
     Map<String, Object> user = new LinkedHashMap<>();
     user.put("id", 4242);

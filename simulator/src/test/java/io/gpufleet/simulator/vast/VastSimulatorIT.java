@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 class VastSimulatorIT {
   final TestClock clock = new TestClock();
@@ -145,6 +147,17 @@ class VastSimulatorIT {
           Response wrong = raw("POST", "/api/v0/bundles/", "{}", "wrong")) {
         assertThat(anonymous.code()).isEqualTo(200);
         assertThat(wrong.code()).isEqualTo(401);
+      }
+    }
+
+    @Test
+    void theCliGetsTheGpuNamesBeforeItHasAKey() throws IOException {
+      try (Response names = raw("GET", "/api/v0/gpu_names/unique/", null, null)) {
+        assertThat(names.code()).isEqualTo(200);
+        assertThat(names.header("Content-Type")).isEqualTo("application/json");
+        JsonNode body = JsonMapper.builder().build().readTree(names.body().string());
+        assertThat(body.path("gpu_names").valueStream().map(JsonNode::asString))
+            .containsExactly("A100 SXM4", "H100 SXM", "L40S", "RTX 3090", "RTX 4090", "RTX A6000");
       }
     }
 
