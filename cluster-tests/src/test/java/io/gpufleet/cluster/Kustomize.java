@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Just enough of Kustomize to read our manifests without it: resources and components collected
@@ -121,10 +124,7 @@ final class Kustomize {
   }
 
   private static List<Node> jsonPatch(Node patch) {
-    org.yaml.snakeyaml.Yaml yaml =
-        new org.yaml.snakeyaml.Yaml(
-            new org.yaml.snakeyaml.constructor.SafeConstructor(
-                new org.yaml.snakeyaml.LoaderOptions()));
+    Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
     return new Node(yaml.load(patch.get("patch").string()), patch.path() + ".patch").list();
   }
 
