@@ -92,7 +92,7 @@ class GenerationController {
     return PageResponse.of(
         generations.findAll(
             filters(user, new Filters(status, workflowId, sessionId, serverId, from, to)),
-            PageRequests.of(page, size, Sort.by(Sort.Direction.DESC, "createdAt"))),
+            PageRequests.of(page, size, Sort.by(Sort.Direction.DESC, "timings.createdAt"))),
         service::view);
   }
 
@@ -114,19 +114,20 @@ class GenerationController {
       filters.add((r, q, cb) -> cb.equal(r.get("status"), f.status()));
     }
     if (f.workflowId() != null) {
-      filters.add((r, q, cb) -> cb.equal(r.get("workflowId"), f.workflowId()));
+      filters.add((r, q, cb) -> cb.equal(r.get("request").get("workflowId"), f.workflowId()));
     }
     if (f.sessionId() != null) {
-      filters.add((r, q, cb) -> cb.equal(r.get("sessionId"), f.sessionId()));
+      filters.add((r, q, cb) -> cb.equal(r.get("request").get("sessionId"), f.sessionId()));
     }
     if (f.serverId() != null) {
-      filters.add((r, q, cb) -> cb.equal(r.get("serverId"), f.serverId()));
+      filters.add((r, q, cb) -> cb.equal(r.get("attempt").get("serverId"), f.serverId()));
     }
     if (f.from() != null) {
-      filters.add((r, q, cb) -> cb.greaterThanOrEqualTo(r.get("createdAt"), f.from()));
+      filters.add(
+          (r, q, cb) -> cb.greaterThanOrEqualTo(r.get("timings").get("createdAt"), f.from()));
     }
     if (f.to() != null) {
-      filters.add((r, q, cb) -> cb.lessThan(r.get("createdAt"), f.to()));
+      filters.add((r, q, cb) -> cb.lessThan(r.get("timings").get("createdAt"), f.to()));
     }
     return Specification.allOf(filters);
   }
@@ -149,7 +150,7 @@ class GenerationController {
         generations
             .findAll(
                 filters(user, new Filters(status, workflowId, sessionId, serverId, from, to)),
-                PageRequest.of(0, EXPORT_LIMIT, Sort.by(Sort.Direction.DESC, "createdAt")))
+                PageRequest.of(0, EXPORT_LIMIT, Sort.by(Sort.Direction.DESC, "timings.createdAt")))
             .map(g -> GenerationViews.of(g, null, null))
             .getContent();
     String name = "generations." + format;
@@ -185,7 +186,7 @@ class GenerationController {
 
   @GetMapping("/{id}/workflow")
   JsonNode workflow(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable UUID id) {
-    return GenerationViews.JSON.readTree(service.find(user, id).getSnapshot());
+    return GenerationViews.JSON.readTree(service.find(user, id).getRequest().snapshot());
   }
 
   @GetMapping("/{id}/outputs/{index}")

@@ -85,15 +85,15 @@ final class GenerationViews {
     return new GenerationView(
         g.getId(),
         g.getStatus().name(),
-        g.getWorkflowId(),
-        g.getSessionId(),
-        g.getPriority(),
-        g.getServerId(),
-        g.getPinnedServerId(),
+        g.getRequest().workflowId(),
+        g.getRequest().sessionId(),
+        g.getRequest().priority(),
+        g.getAttempt().serverId(),
+        g.getRequest().pinnedServerId(),
         inputs(g),
-        g.getSeed(),
-        g.getAttempts(),
-        g.getMaxAttempts(),
+        g.getRequest().seed(),
+        g.getAttempt().number(),
+        g.getRequest().maxAttempts(),
         p.percent(),
         p.nodeId() == null ? null : new NodeView(p.nodeId(), p.nodeType(), p.nodeTitle()),
         p.executedNodes(),
@@ -102,9 +102,9 @@ final class GenerationViews {
         p.maxSteps(),
         queuePosition,
         etaSeconds,
-        g.getCreatedAt(),
-        g.getStartedAt(),
-        g.getFinishedAt(),
+        g.getTimings().createdAt(),
+        g.getTimings().startedAt(),
+        g.getTimings().finishedAt(),
         g.getGpuSeconds(),
         g.getCost(),
         outputs(g).stream()
@@ -124,7 +124,7 @@ final class GenerationViews {
    * What the caller asked for, as given (node/field keys and shortcuts); the snapshot has the rest.
    */
   static JsonNode inputs(Generation g) {
-    String json = g.getInputs();
+    String json = g.getRequest().inputs();
     return json == null || json.isBlank() ? JSON.createObjectNode() : JSON.readTree(json);
   }
 

@@ -114,7 +114,7 @@ class Webhooks {
       return;
     }
     Generation g = generations.findById(event.generationId()).orElse(null);
-    if (g == null || g.getWebhookUrl() == null) {
+    if (g == null || g.getRequest().webhookUrl() == null) {
       return;
     }
     Map<String, Object> body = new LinkedHashMap<>();
@@ -127,7 +127,7 @@ class Webhooks {
         UUID.randomUUID(),
         g.getId(),
         event.type(),
-        g.getWebhookUrl(),
+        g.getRequest().webhookUrl(),
         GenerationViews.JSON.writeValueAsString(body),
         Timestamp.from(now),
         Timestamp.from(now));

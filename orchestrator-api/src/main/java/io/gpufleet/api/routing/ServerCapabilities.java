@@ -59,7 +59,7 @@ public class ServerCapabilities implements WorkflowCatalog.NodeDefinitionSource 
   private record Entry(Capabilities capabilities, Instant expires, String url) {}
 
   public Capabilities of(Server server) {
-    String url = server.getComfyUrl();
+    String url = server.getAddresses().comfyUrl();
     if (url == null) {
       return new Capabilities(null, Map.of());
     }
@@ -83,7 +83,7 @@ public class ServerCapabilities implements WorkflowCatalog.NodeDefinitionSource 
   @Override
   public Optional<NodeDefinitions> any() {
     for (Server server : servers.findByStatusIn(List.of(ServerStatus.RUNNING))) {
-      if (server.getComfyUrl() != null) {
+      if (server.getAddresses().comfyUrl() != null) {
         NodeDefinitions defs = of(server).definitions();
         if (defs != null) {
           return Optional.of(defs);
