@@ -166,6 +166,16 @@ class EntityColumnsIT {
     g.markSubmitted(NOW.plusSeconds(2));
     g.recordProgress(
         new Generation.Progress(50, "3", "KSampler", "Sample", 2, 4, 10, 20), NOW.plusSeconds(3));
+    generations.saveAndFlush(g);
+    assertThat(generations.findByStatusAndDispatchedBy(GenerationStatus.RUNNING, "replica-a"))
+        .extracting(Generation::getId)
+        .contains(g.getId());
+    assertThat(generations.runningPerServer())
+        .anySatisfy(row -> assertThat(row).containsExactly(server, 1L));
+    assertThat(generations.countByServerIdAndStatus(server, GenerationStatus.RUNNING)).isOne();
+    g = generations.findById(g.getId()).orElseThrow();
+    assertThat(g.getProgress())
+        .isEqualTo(new Generation.Progress(50, "3", "KSampler", "Sample", 2, 4, 10, 20));
     g.requeue(
         new Generation.Failure("3", "KSampler", "OutOfMemory", "CUDA out of memory"),
         server,
