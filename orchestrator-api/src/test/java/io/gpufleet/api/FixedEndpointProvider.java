@@ -1,5 +1,7 @@
 package io.gpufleet.api;
 
+import io.gpufleet.persistence.servers.Addresses;
+import io.gpufleet.persistence.servers.HealthReport;
 import io.gpufleet.persistence.servers.HealthState;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerSpec;
@@ -28,9 +30,9 @@ public class FixedEndpointProvider implements ServerProvider {
         new Server(
             name, NAME, new ServerSpec("RTX 4090", 1, null, null, 40, null, null, null, null), now);
     s.moveTo(ServerStatus.RUNNING, null, now);
-    s.recordEndpoints("127.0.0.1", comfyUrl, null, null, now);
+    s.recordEndpoints(new Addresses("127.0.0.1", comfyUrl, null, null), now);
     s.markSetUp(true, now);
-    s.recordHealth(HealthState.HEALTHY, 5, 0, null, null, 0, now);
+    s.recordHealth(new HealthReport(HealthState.HEALTHY, 5, 0, null, null, now, 0));
     s.recordHardware("RTX 4090", 24_576L);
     s.setPricePerHour(new BigDecimal("0.40"), now);
     return s;
@@ -65,6 +67,6 @@ public class FixedEndpointProvider implements ServerProvider {
     return new MachineState(
         MachineState.Phase.RUNNING,
         "fixed",
-        new MachineState.Endpoints("127.0.0.1", server.getComfyUrl(), null, null));
+        new MachineState.Endpoints("127.0.0.1", server.getAddresses().comfyUrl(), null, null));
   }
 }

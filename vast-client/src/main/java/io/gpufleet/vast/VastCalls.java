@@ -2,6 +2,7 @@ package io.gpufleet.vast;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -28,6 +29,15 @@ import tools.jackson.databind.json.JsonMapper;
 final class VastCalls {
   private static final Logger log = LoggerFactory.getLogger(VastClient.class);
   private static final MediaType JSON = MediaType.get("application/json");
+
+  /** Opens when half of the last 20 calls (at least 10) failed; tries again after 30 s. */
+  static final CircuitBreakerConfig DEFAULT_CIRCUIT_BREAKER =
+      CircuitBreakerConfig.custom()
+          .slidingWindowSize(20)
+          .minimumNumberOfCalls(10)
+          .failureRateThreshold(50)
+          .waitDurationInOpenState(Duration.ofSeconds(30))
+          .build();
 
   /** What a failed attempt may be followed by. */
   enum Retry {
@@ -66,6 +76,14 @@ final class VastCalls {
     this.circuitBreaker = circuitBreaker;
     this.sleeper = sleeper;
     this.random = random;
+  }
+
+  static OkHttpClient defaultHttpClient() {
+    return new OkHttpClient.Builder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .readTimeout(Duration.ofSeconds(60))
+        .callTimeout(Duration.ofSeconds(120))
+        .build();
   }
 
   HttpUrl.Builder url(String path) {

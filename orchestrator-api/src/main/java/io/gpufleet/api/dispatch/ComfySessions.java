@@ -38,7 +38,7 @@ class ComfySessions {
 
   /** Opens the server's session if needed and waits (bounded) until it is open. */
   void ensure(Server server) {
-    String url = server.getComfyUrl();
+    String url = server.getAddresses().comfyUrl();
     Open open =
         sessions.compute(
             server.getId(),

@@ -124,17 +124,20 @@ class Dispatcher {
             if (!usersServed.add(g.getUserId())) {
               continue; // fair share: one per user per round; the rest wait for the next round
             }
-            Workflow graph = Workflow.parse(g.getSnapshot());
+            Workflow graph = Workflow.parse(g.getRequest().snapshot());
             List<Candidate> pool =
-                g.getPinnedServerId() == null
+                g.getRequest().pinnedServerId() == null
                     ? candidates
-                    : fleet.candidates(g.getPinnedServerId());
+                    : fleet.candidates(g.getRequest().pinnedServerId());
             Route route =
                 fleet
                     .policy()
                     .route(
                         RoutingPolicy.Need.of(
-                            graph, g.getPinnedServerId(), g.getAvoidServerId(), g.getMinVramMb()),
+                            graph,
+                            g.getRequest().pinnedServerId(),
+                            g.getAttempt().avoidServerId(),
+                            g.getAttempt().minVramMb()),
                         pool);
             if (route instanceof Route.To) {
               UUID server = ((Route.To) route).serverId();
@@ -184,13 +187,19 @@ class Dispatcher {
     try {
       Instant now = clock.instant();
       for (Generation g : generations.findByStatus(GenerationStatus.RUNNING)) {
-        boolean mine = replica.id().equals(g.getDispatchedBy());
-        boolean stale = g.getUpdatedAt().plus(settings.staleAfter()).isBefore(now);
-        if (mine ? g.isSubmitted() : stale) {
+        boolean mine = replica.id().equals(g.getAttempt().dispatchedBy());
+        boolean stale = g.getTimings().updatedAt().plus(settings.staleAfter()).isBefore(now);
+        if (mine ? g.getAttempt().submitted() : stale) {
           outcomes.check(g);
-        } else if (stale && g.getPromptId() != null && g.getServerId() != null) {
+        } else if (stale
+            && g.getAttempt().promptId() != null
+            && g.getAttempt().serverId() != null) {
           // recorded but never posted (the replica stopped in between)
-          outcomes.lost(g, g.getPromptId(), g.getServerId(), "the prompt was never posted");
+          outcomes.lost(
+              g,
+              g.getAttempt().promptId(),
+              g.getAttempt().serverId(),
+              "the prompt was never posted");
         }
       }
     } catch (RuntimeException e) {

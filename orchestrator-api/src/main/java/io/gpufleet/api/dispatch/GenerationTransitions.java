@@ -88,11 +88,11 @@ class GenerationTransitions {
     return current(id, prompt)
         .map(
             g -> {
-              if (retriable && g.getAttempts() < g.getMaxAttempts()) {
+              if (retriable && g.getAttempt().number() < g.getRequest().maxAttempts()) {
                 log.info(
                     "Generation {} attempt {} failed ({}); queued again",
                     id,
-                    g.getAttempts(),
+                    g.getAttempt().number(),
                     failure.message());
                 g.requeue(failure, avoid, minVram, clock.instant());
               } else {
@@ -107,9 +107,9 @@ class GenerationTransitions {
 
   /** Its GPU seconds (start to end of the run) at its server's rate then. */
   private void recordCost(Generation g) {
-    Instant started = g.getStartedAt();
-    Instant finished = g.getFinishedAt();
-    UUID server = g.getServerId();
+    Instant started = g.getTimings().startedAt();
+    Instant finished = g.getTimings().finishedAt();
+    UUID server = g.getAttempt().serverId();
     if (started == null || finished == null || server == null) {
       return;
     }
@@ -132,6 +132,9 @@ class GenerationTransitions {
   private Optional<Generation> current(UUID id, UUID prompt) {
     return generations
         .lockById(id)
-        .filter(g -> g.getStatus() == GenerationStatus.RUNNING && prompt.equals(g.getPromptId()));
+        .filter(
+            g ->
+                g.getStatus() == GenerationStatus.RUNNING
+                    && prompt.equals(g.getAttempt().promptId()));
   }
 }

@@ -241,7 +241,12 @@ class RunEvents {
     if (g == null || g.getStatus() != GenerationStatus.RUNNING) {
       return null;
     }
-    Run created = new Run(g.getId(), prompt, g.getServerId(), Workflow.parse(g.getSnapshot()));
+    Run created =
+        new Run(
+            g.getId(),
+            prompt,
+            g.getAttempt().serverId(),
+            Workflow.parse(g.getRequest().snapshot()));
     Run raced = runs.putIfAbsent(promptId, created);
     return raced != null ? raced : created;
   }

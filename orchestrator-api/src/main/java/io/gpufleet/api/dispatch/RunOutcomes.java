@@ -84,12 +84,15 @@ class RunOutcomes {
             guarded(
                 () ->
                     generations.findByStatus(GenerationStatus.RUNNING).stream()
-                        .filter(g -> serverId.equals(g.getServerId()) && g.isSubmitted())
+                        .filter(
+                            g ->
+                                serverId.equals(g.getAttempt().serverId())
+                                    && g.getAttempt().submitted())
                         .forEach(this::check)));
   }
 
   void executionError(UUID generation, UUID prompt, UUID serverId, ComfyEvent.ExecutionError e) {
-    Long vram = servers.findById(serverId).map(Server::getVramMb).orElse(null);
+    Long vram = servers.findById(serverId).map(s -> s.getLease().vramMb()).orElse(null);
     boolean oom = e.outOfMemory();
     end(
         generation,
@@ -108,16 +111,16 @@ class RunOutcomes {
    * running there (nothing to do), or gone with the server (lost).
    */
   void check(Generation g) {
-    UUID prompt = g.getPromptId();
-    UUID serverId = g.getServerId();
+    UUID prompt = g.getAttempt().promptId();
+    UUID serverId = g.getAttempt().serverId();
     if (g.getStatus() != GenerationStatus.RUNNING || prompt == null || serverId == null) {
       return;
     }
     Server server = servers.findById(serverId).orElse(null);
     if (server == null
         || server.getStatus() != ServerStatus.RUNNING
-        || server.getHealth() == HealthState.UNREACHABLE
-        || server.getComfyUrl() == null) {
+        || server.getHealth().state() == HealthState.UNREACHABLE
+        || server.getAddresses().comfyUrl() == null) {
       lost(g, prompt, serverId, "the server stopped answering");
       return;
     }
@@ -160,7 +163,7 @@ class RunOutcomes {
               viewed.contentType()));
     }
     boolean completed = transitions.complete(g.getId(), prompt, JSON.writeValueAsString(stored));
-    transitions.activity(g.getServerId());
+    transitions.activity(g.getAttempt().serverId());
     if (completed) {
       bus.publish(GenerationEvent.status(g.getId(), "COMPLETED"));
     }
@@ -209,7 +212,9 @@ class RunOutcomes {
   }
 
   private void end(UUID generation, Optional<GenerationStatus> status) {
-    generations.findById(generation).ifPresent(g -> transitions.activity(g.getServerId()));
+    generations
+        .findById(generation)
+        .ifPresent(g -> transitions.activity(g.getAttempt().serverId()));
     status.ifPresent(s -> bus.publish(GenerationEvent.status(generation, s.name())));
   }
 

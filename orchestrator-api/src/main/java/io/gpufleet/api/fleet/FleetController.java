@@ -66,7 +66,7 @@ class FleetController {
       }
       byStatus.merge(server.getStatus(), 1L, Long::sum);
       if (server.getStatus() == ServerStatus.RUNNING) {
-        byHealth.merge(server.getHealth(), 1L, Long::sum);
+        byHealth.merge(server.getHealth().state(), 1L, Long::sum);
       }
     }
     GenerationFigures generations = figures.getIfAvailable(() -> GenerationFigures.NONE);

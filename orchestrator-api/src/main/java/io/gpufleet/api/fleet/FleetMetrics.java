@@ -56,7 +56,10 @@ class FleetMetrics implements MeterBinder {
               this,
               m ->
                   m.servers().stream()
-                      .filter(s -> s.getStatus() == ServerStatus.RUNNING && s.getHealth() == health)
+                      .filter(
+                          s ->
+                              s.getStatus() == ServerStatus.RUNNING
+                                  && s.getHealth().state() == health)
                       .count())
           .tag("health", health.name())
           .register(registry);

@@ -65,7 +65,7 @@ class GenerationController {
 
   @GetMapping("/{id}/workflow")
   JsonNode workflow(@AuthenticationPrincipal AuthenticatedUser user, @PathVariable UUID id) {
-    return GenerationViews.JSON.readTree(service.find(user, id).getSnapshot());
+    return GenerationViews.JSON.readTree(service.find(user, id).getRequest().snapshot());
   }
 
   @GetMapping("/{id}/outputs/{index}")

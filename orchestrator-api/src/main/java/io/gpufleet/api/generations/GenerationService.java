@@ -94,8 +94,8 @@ public class GenerationService {
                 GenerationViews.JSON.writeValueAsString(request.allInputs()),
                 resolved.snapshot().toJsonString(),
                 resolved.seed(),
-                settings.maxAttempts(),
-                resolved.snapshot().executionOrder(null).size()),
+                settings.maxAttempts()),
+            resolved.snapshot().executionOrder(null).size(),
             clock.instant());
     generations.saveAndFlush(g);
     bus.publish(GenerationEvent.status(g.getId(), "QUEUED"));
@@ -122,7 +122,8 @@ public class GenerationService {
     Long eta = null;
     double mean = generations.meanRunSeconds();
     if (g.getStatus() == GenerationStatus.QUEUED) {
-      position = generations.countQueuedAhead(g.getPriority(), g.getCreatedAt());
+      position =
+          generations.countQueuedAhead(g.getRequest().priority(), g.getTimings().createdAt());
       long capacity = Math.max(1, fleet.candidates(null).size());
       eta = Math.round((position / capacity + 1) * mean);
     } else if (g.getStatus() == GenerationStatus.RUNNING) {
@@ -156,12 +157,12 @@ public class GenerationService {
               locked.cancel(clock.instant());
               return locked;
             });
-    UUID prompt = g.getPromptId();
-    UUID serverId = g.getServerId();
+    UUID prompt = g.getAttempt().promptId();
+    UUID serverId = g.getAttempt().serverId();
     if (prompt != null && serverId != null) {
       servers
           .findById(serverId)
-          .filter(s -> s.getComfyUrl() != null)
+          .filter(s -> s.getAddresses().comfyUrl() != null)
           .ifPresent(
               s -> {
                 try {
@@ -182,25 +183,28 @@ public class GenerationService {
   GenerationView regenerate(AuthenticatedUser user, UUID id) {
     Generation old = find(user, id);
     List<String> seedTargets =
-        old.getWorkflowId() == null
+        old.getRequest().workflowId() == null
             ? List.of()
-            : workflows.get(old.getWorkflowId()).shortcuts().getOrDefault("seed", List.of());
+            : workflows
+                .get(old.getRequest().workflowId())
+                .shortcuts()
+                .getOrDefault("seed", List.of());
     InputResolver.Resolved resolved =
-        InputResolver.reseed(Workflow.parse(old.getSnapshot()), seedTargets, random);
+        InputResolver.reseed(Workflow.parse(old.getRequest().snapshot()), seedTargets, random);
     Generation g =
         new Generation(
             user.id(),
             new Generation.Request(
-                old.getWorkflowId(),
-                old.getSessionId(),
-                old.getPriority(),
-                old.getPinnedServerId(),
-                old.getWebhookUrl(),
-                old.getInputs(),
+                old.getRequest().workflowId(),
+                old.getRequest().sessionId(),
+                old.getRequest().priority(),
+                old.getRequest().pinnedServerId(),
+                old.getRequest().webhookUrl(),
+                old.getRequest().inputs(),
                 resolved.snapshot().toJsonString(),
-                resolved.seed() == null ? old.getSeed() : resolved.seed(),
-                settings.maxAttempts(),
-                old.getProgress().totalNodes()),
+                resolved.seed() == null ? old.getRequest().seed() : resolved.seed(),
+                settings.maxAttempts()),
+            old.getProgress().totalNodes(),
             clock.instant());
     generations.saveAndFlush(g);
     bus.publish(GenerationEvent.status(g.getId(), "QUEUED"));

@@ -126,15 +126,15 @@ public final class GenerationViews {
     return new GenerationView(
         g.getId(),
         g.getStatus().name(),
-        g.getWorkflowId(),
-        g.getSessionId(),
-        g.getPriority(),
-        g.getServerId(),
-        g.getPinnedServerId(),
+        g.getRequest().workflowId(),
+        g.getRequest().sessionId(),
+        g.getRequest().priority(),
+        g.getAttempt().serverId(),
+        g.getRequest().pinnedServerId(),
         inputs(g),
-        g.getSeed(),
-        g.getAttempts(),
-        g.getMaxAttempts(),
+        g.getRequest().seed(),
+        g.getAttempt().number(),
+        g.getRequest().maxAttempts(),
         p.percent(),
         p.nodeId() == null ? null : new NodeView(p.nodeId(), p.nodeType(), p.nodeTitle()),
         p.executedNodes(),
@@ -143,9 +143,9 @@ public final class GenerationViews {
         p.maxSteps(),
         queuePosition,
         etaSeconds,
-        g.getCreatedAt(),
-        g.getStartedAt(),
-        g.getFinishedAt(),
+        g.getTimings().createdAt(),
+        g.getTimings().startedAt(),
+        g.getTimings().finishedAt(),
         g.getGpuSeconds(),
         g.getCost(),
         outputs(g).stream()
@@ -165,7 +165,7 @@ public final class GenerationViews {
    * What the caller asked for, as given (node/field keys and shortcuts); the snapshot has the rest.
    */
   static JsonNode inputs(Generation g) {
-    String json = g.getInputs();
+    String json = g.getRequest().inputs();
     return json == null || json.isBlank() ? JSON.createObjectNode() : JSON.readTree(json);
   }
 

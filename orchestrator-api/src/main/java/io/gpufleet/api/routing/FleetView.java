@@ -54,7 +54,7 @@ public class FleetView {
     }
     List<Candidate> out = new ArrayList<>();
     for (Server s : fleet) {
-      boolean up = s.getStatus() == ServerStatus.RUNNING && s.getComfyUrl() != null;
+      boolean up = s.getStatus() == ServerStatus.RUNNING && s.getAddresses().comfyUrl() != null;
       ServerCapabilities.Capabilities caps = up ? capabilities.of(s) : null;
       CircuitBreaker.State breaker = health.breakerState(s.getId());
       out.add(
@@ -62,16 +62,16 @@ public class FleetView {
               s.getId(),
               s.getName(),
               s.getStatus(),
-              s.isSetUp(),
-              s.getHealth(),
-              s.isDraining(),
+              s.getSetup().done(),
+              s.getHealth().state(),
+              s.getDrain().active(),
               breaker != CircuitBreaker.State.OPEN && breaker != CircuitBreaker.State.FORCED_OPEN,
               caps == null ? null : caps.nodeClasses(),
               caps == null ? Map.of() : caps.models(),
               outstanding.getOrDefault(s.getId(), 0),
               1.0,
-              s.getPricePerHour(),
-              s.getVramMb()));
+              s.getLease().pricePerHour(),
+              s.getLease().vramMb()));
     }
     return out;
   }

@@ -58,7 +58,7 @@ public class ServerCapabilities {
   private record Entry(Capabilities capabilities, Instant expires, String url) {}
 
   public Capabilities of(Server server) {
-    String url = server.getComfyUrl();
+    String url = server.getAddresses().comfyUrl();
     if (url == null) {
       return new Capabilities(null, Map.of());
     }
@@ -82,7 +82,7 @@ public class ServerCapabilities {
   /** The node definitions of some running server, to convert a UI-format workflow with. */
   public Optional<NodeDefinitions> anyRunning() {
     for (Server server : servers.findByStatusIn(List.of(ServerStatus.RUNNING))) {
-      if (server.getComfyUrl() != null) {
+      if (server.getAddresses().comfyUrl() != null) {
         NodeDefinitions defs = of(server).definitions();
         if (defs != null) {
           return Optional.of(defs);

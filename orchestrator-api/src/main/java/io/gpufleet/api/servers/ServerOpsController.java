@@ -81,7 +81,7 @@ class ServerOpsController {
 
   private ComfyClient comfy(UUID id) {
     Server server = servers.findById(id).orElseThrow(() -> new ServerNotFoundException(id));
-    if (server.getStatus() != ServerStatus.RUNNING || server.getComfyUrl() == null) {
+    if (server.getStatus() != ServerStatus.RUNNING || server.getAddresses().comfyUrl() == null) {
       throw ApiException.conflict(
           ServerProblems.SERVER_NOT_RUNNING,
           "Server "

@@ -97,7 +97,7 @@ class Webhooks {
       return;
     }
     Generation g = generations.findById(event.generationId()).orElse(null);
-    if (g == null || g.getWebhookUrl() == null) {
+    if (g == null || g.getRequest().webhookUrl() == null) {
       return;
     }
     Map<String, Object> body = new LinkedHashMap<>();
@@ -110,7 +110,7 @@ class Webhooks {
         UUID.randomUUID(),
         g.getId(),
         event.type(),
-        g.getWebhookUrl(),
+        g.getRequest().webhookUrl(),
         JSON.writeValueAsString(body),
         Timestamp.from(now),
         Timestamp.from(now));

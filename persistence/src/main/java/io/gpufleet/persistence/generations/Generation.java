@@ -1,6 +1,8 @@
 package io.gpufleet.persistence.generations;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Embeddable;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -12,9 +14,10 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One generation: the request, the exact graph that runs (the snapshot), the current attempt and
- * the outcome. State changes happen under a row lock ({@link GenerationRepository#lockById}), so
- * concurrent events of one prompt never interleave.
+ * One generation: the {@link Request} (with the exact graph that runs, the snapshot), its current
+ * {@link Attempt}, its {@link Progress}, the outcome and its {@link Timings}. State changes happen
+ * under a row lock ({@link GenerationRepository#lockById}), so concurrent events of one prompt
+ * never interleave.
  */
 @Entity
 @Table(name = "generations")
@@ -25,102 +28,18 @@ public class Generation {
   @Column(name = "user_id", nullable = false)
   private UUID userId;
 
-  @Column(name = "workflow_id")
-  private @Nullable UUID workflowId;
-
-  @Column(name = "session_id")
-  private @Nullable UUID sessionId;
-
   @Enumerated(EnumType.STRING)
   @Column(nullable = false, length = 16)
   private GenerationStatus status;
 
-  @Column(nullable = false)
-  private int priority;
+  @Embedded private Request request;
+  @Embedded private Attempt attempt;
+  @Embedded private Progress progress;
 
-  @Column(name = "pinned_server_id")
-  private @Nullable UUID pinnedServerId;
-
-  @Column(name = "webhook_url")
-  private @Nullable String webhookUrl;
-
-  @Column(nullable = false)
-  private String inputs;
-
-  @Column(nullable = false)
-  private String snapshot;
-
-  private @Nullable Long seed;
-
-  @Column(name = "server_id")
-  private @Nullable UUID serverId;
-
-  @Column(name = "prompt_id")
-  private @Nullable UUID promptId;
-
-  @Column(name = "dispatched_by", length = 64)
-  private @Nullable String dispatchedBy;
-
-  @Column(nullable = false)
-  private boolean submitted;
-
-  @Column(nullable = false)
-  private int attempts;
-
-  @Column(name = "max_attempts", nullable = false)
-  private int maxAttempts;
-
-  @Column(name = "avoid_server_id")
-  private @Nullable UUID avoidServerId;
-
-  @Column(name = "min_vram_mb")
-  private @Nullable Long minVramMb;
-
-  @Column(nullable = false)
-  private int progress;
-
-  @Column(name = "current_node_id", length = 64)
-  private @Nullable String currentNodeId;
-
-  @Column(name = "current_node_type", length = 128)
-  private @Nullable String currentNodeType;
-
-  @Column(name = "current_node_title")
-  private @Nullable String currentNodeTitle;
-
-  @Column(name = "executed_nodes", nullable = false)
-  private int executedNodes;
-
-  @Column(name = "total_nodes", nullable = false)
-  private int totalNodes;
-
-  private @Nullable Integer step;
-
-  @Column(name = "max_steps")
-  private @Nullable Integer maxSteps;
+  /** Why the last attempt ended badly; absent once one completes. */
+  @Embedded private @Nullable Failure failure;
 
   private @Nullable String outputs;
-
-  @Column(name = "error_node_id", length = 64)
-  private @Nullable String errorNodeId;
-
-  @Column(name = "error_node_type", length = 128)
-  private @Nullable String errorNodeType;
-
-  @Column(name = "error_type")
-  private @Nullable String errorType;
-
-  @Column(name = "error_message")
-  private @Nullable String errorMessage;
-
-  @Column(name = "created_at", nullable = false)
-  private Instant createdAt;
-
-  @Column(name = "dispatched_at")
-  private @Nullable Instant dispatchedAt;
-
-  @Column(name = "started_at")
-  private @Nullable Instant startedAt;
 
   /** Seconds its server spent on it (the run, from start to end). */
   @Column(name = "gpu_seconds")
@@ -130,166 +49,121 @@ public class Generation {
   @Column(name = "cost")
   private @Nullable BigDecimal cost;
 
-  @Column(name = "finished_at")
-  private @Nullable Instant finishedAt;
-
-  @Column(name = "updated_at", nullable = false)
-  private Instant updatedAt;
+  @Embedded private Timings timings;
 
   protected Generation() {}
 
-  public Generation(UUID userId, Request request, Instant now) {
+  /** A queued generation of {@code request}, whose graph has {@code totalNodes} nodes to run. */
+  public Generation(UUID userId, Request request, int totalNodes, Instant now) {
     this.id = UUID.randomUUID();
     this.userId = userId;
-    this.workflowId = request.workflowId();
-    this.sessionId = request.sessionId();
-    this.priority = request.priority();
-    this.pinnedServerId = request.pinnedServerId();
-    this.webhookUrl = request.webhookUrl();
-    this.inputs = request.inputs();
-    this.snapshot = request.snapshot();
-    this.seed = request.seed();
-    this.maxAttempts = request.maxAttempts();
-    this.totalNodes = request.totalNodes();
     this.status = GenerationStatus.QUEUED;
-    this.createdAt = now;
-    this.updatedAt = now;
+    this.request = request;
+    this.attempt = Attempt.NONE_YET;
+    this.progress = Progress.notStarted(totalNodes);
+    this.timings = Timings.createdAt(now);
   }
 
-  /** What a new generation is made of. */
+  /**
+   * What a new generation is made of, as asked: its workflow and session, its priority and pinned
+   * server, the webhook to tell, the caller's inputs and the graph they produced (the snapshot, its
+   * seed resolved), and how many attempts it may take.
+   */
+  @Embeddable
   public record Request(
-      @Nullable UUID workflowId,
-      @Nullable UUID sessionId,
-      int priority,
-      @Nullable UUID pinnedServerId,
-      @Nullable String webhookUrl,
-      String inputs,
-      String snapshot,
-      @Nullable Long seed,
-      int maxAttempts,
-      int totalNodes) {}
+      @Column(name = "workflow_id") @Nullable UUID workflowId,
+      @Column(name = "session_id") @Nullable UUID sessionId,
+      @Column(name = "priority", nullable = false) int priority,
+      @Column(name = "pinned_server_id") @Nullable UUID pinnedServerId,
+      @Column(name = "webhook_url") @Nullable String webhookUrl,
+      @Column(name = "inputs", nullable = false) String inputs,
+      @Column(name = "snapshot", nullable = false) String snapshot,
+      @Column(name = "seed") @Nullable Long seed,
+      @Column(name = "max_attempts", nullable = false) int maxAttempts) {}
+
+  /** How far a run is. */
+  @Embeddable
+  public record Progress(
+      @Column(name = "progress", nullable = false) int percent,
+      @Column(name = "current_node_id", length = 64) @Nullable String nodeId,
+      @Column(name = "current_node_type", length = 128) @Nullable String nodeType,
+      @Column(name = "current_node_title") @Nullable String nodeTitle,
+      @Column(name = "executed_nodes", nullable = false) int executedNodes,
+      @Column(name = "total_nodes", nullable = false) int totalNodes,
+      @Column(name = "step") @Nullable Integer step,
+      @Column(name = "max_steps") @Nullable Integer maxSteps) {
+
+    static Progress notStarted(int totalNodes) {
+      return new Progress(0, null, null, null, 0, totalNodes, null, null);
+    }
+
+    /** Every node ran; the last step figures stay. */
+    Progress done() {
+      return new Progress(100, null, null, null, totalNodes, totalNodes, step, maxSteps);
+    }
+  }
+
+  /** Why an attempt ended badly: ComfyUI's node, exception type and message where known. */
+  @Embeddable
+  public record Failure(
+      @Column(name = "error_node_id", length = 64) @Nullable String nodeId,
+      @Column(name = "error_node_type", length = 128) @Nullable String nodeType,
+      @Column(name = "error_type") String type,
+      @Column(name = "error_message") String message) {}
 
   // --- transitions -------------------------------------------------------------------------
 
   /** A new attempt on {@code server}, under a fresh prompt id that this replica listens for. */
   public void dispatch(UUID server, UUID prompt, String replica, Instant now) {
     status = GenerationStatus.RUNNING;
-    serverId = server;
-    promptId = prompt;
-    dispatchedBy = replica;
-    submitted = false;
-    attempts++;
-    dispatchedAt = now;
-    startedAt = now;
-    resetProgress();
-    updatedAt = now;
+    attempt = attempt.next(server, prompt, replica);
+    progress = Progress.notStarted(progress.totalNodes());
+    timings = timings.dispatched(now);
   }
 
   /** ComfyUI accepted the prompt. */
   public void markSubmitted(Instant now) {
-    submitted = true;
-    updatedAt = now;
+    attempt = attempt.accepted();
+    timings = timings.changed(now);
   }
 
   public void recordProgress(Progress p, Instant now) {
-    progress = p.percent();
-    currentNodeId = p.nodeId();
-    currentNodeType = p.nodeType();
-    currentNodeTitle = p.nodeTitle();
-    executedNodes = p.executedNodes();
-    totalNodes = p.totalNodes();
-    step = p.step();
-    maxSteps = p.maxSteps();
-    updatedAt = now;
+    progress = p;
+    timings = timings.changed(now);
   }
 
   /** Back to the queue for another attempt; the failure is kept until the next one ends. */
-  public void requeue(Failure failure, @Nullable UUID avoid, @Nullable Long minVram, Instant now) {
+  public void requeue(Failure why, @Nullable UUID avoid, @Nullable Long minVram, Instant now) {
     status = GenerationStatus.QUEUED;
-    serverId = null;
-    promptId = null;
-    dispatchedBy = null;
-    submitted = false;
-    avoidServerId = avoid;
-    minVramMb = minVram;
-    recordFailure(failure);
-    resetProgress();
-    updatedAt = now;
+    attempt = attempt.requeued(avoid, minVram);
+    failure = why;
+    progress = Progress.notStarted(progress.totalNodes());
+    timings = timings.changed(now);
   }
 
   public void complete(String outputsJson, Instant now) {
     status = GenerationStatus.COMPLETED;
     outputs = outputsJson;
-    progress = 100;
-    executedNodes = totalNodes;
-    currentNodeId = null;
-    currentNodeType = null;
-    currentNodeTitle = null;
-    errorNodeId = null;
-    errorNodeType = null;
-    errorType = null;
-    errorMessage = null;
-    finishedAt = now;
-    updatedAt = now;
+    progress = progress.done();
+    failure = null;
+    timings = timings.finished(now);
+  }
+
+  public void fail(Failure why, Instant now) {
+    status = GenerationStatus.FAILED;
+    failure = why;
+    timings = timings.finished(now);
+  }
+
+  public void cancel(Instant now) {
+    status = GenerationStatus.CANCELLED;
+    timings = timings.finished(now);
   }
 
   public void recordCost(double seconds, BigDecimal amount) {
     this.gpuSeconds = seconds;
     this.cost = amount;
   }
-
-  public @Nullable Double getGpuSeconds() {
-    return gpuSeconds;
-  }
-
-  public @Nullable BigDecimal getCost() {
-    return cost;
-  }
-
-  public void fail(Failure failure, Instant now) {
-    status = GenerationStatus.FAILED;
-    recordFailure(failure);
-    finishedAt = now;
-    updatedAt = now;
-  }
-
-  public void cancel(Instant now) {
-    status = GenerationStatus.CANCELLED;
-    finishedAt = now;
-    updatedAt = now;
-  }
-
-  private void recordFailure(Failure failure) {
-    errorNodeId = failure.nodeId();
-    errorNodeType = failure.nodeType();
-    errorType = failure.type();
-    errorMessage = failure.message();
-  }
-
-  private void resetProgress() {
-    progress = 0;
-    currentNodeId = null;
-    currentNodeType = null;
-    currentNodeTitle = null;
-    executedNodes = 0;
-    step = null;
-    maxSteps = null;
-  }
-
-  /** How far a run is. */
-  public record Progress(
-      int percent,
-      @Nullable String nodeId,
-      @Nullable String nodeType,
-      @Nullable String nodeTitle,
-      int executedNodes,
-      int totalNodes,
-      @Nullable Integer step,
-      @Nullable Integer maxSteps) {}
-
-  /** Why an attempt ended badly: ComfyUI's node, exception type and message where known. */
-  public record Failure(
-      @Nullable String nodeId, @Nullable String nodeType, String type, String message) {}
 
   // --- reading -----------------------------------------------------------------------------
 
@@ -301,113 +175,39 @@ public class Generation {
     return userId;
   }
 
-  public @Nullable UUID getWorkflowId() {
-    return workflowId;
-  }
-
-  public @Nullable UUID getSessionId() {
-    return sessionId;
-  }
-
   public GenerationStatus getStatus() {
     return status;
   }
 
-  public int getPriority() {
-    return priority;
+  public Request getRequest() {
+    return request;
   }
 
-  public @Nullable UUID getPinnedServerId() {
-    return pinnedServerId;
-  }
-
-  public @Nullable String getWebhookUrl() {
-    return webhookUrl;
-  }
-
-  public String getInputs() {
-    return inputs;
-  }
-
-  public String getSnapshot() {
-    return snapshot;
-  }
-
-  public @Nullable Long getSeed() {
-    return seed;
-  }
-
-  public @Nullable UUID getServerId() {
-    return serverId;
-  }
-
-  public @Nullable UUID getPromptId() {
-    return promptId;
-  }
-
-  public @Nullable String getDispatchedBy() {
-    return dispatchedBy;
-  }
-
-  public boolean isSubmitted() {
-    return submitted;
-  }
-
-  public int getAttempts() {
-    return attempts;
-  }
-
-  public int getMaxAttempts() {
-    return maxAttempts;
-  }
-
-  public @Nullable UUID getAvoidServerId() {
-    return avoidServerId;
-  }
-
-  public @Nullable Long getMinVramMb() {
-    return minVramMb;
+  public Attempt getAttempt() {
+    return attempt;
   }
 
   public Progress getProgress() {
-    return new Progress(
-        progress,
-        currentNodeId,
-        currentNodeType,
-        currentNodeTitle,
-        executedNodes,
-        totalNodes,
-        step,
-        maxSteps);
+    return progress;
+  }
+
+  public @Nullable Failure getFailure() {
+    return failure;
   }
 
   public @Nullable String getOutputs() {
     return outputs;
   }
 
-  public @Nullable Failure getFailure() {
-    return errorType == null || errorMessage == null
-        ? null
-        : new Failure(errorNodeId, errorNodeType, errorType, errorMessage);
+  public @Nullable Double getGpuSeconds() {
+    return gpuSeconds;
   }
 
-  public Instant getCreatedAt() {
-    return createdAt;
+  public @Nullable BigDecimal getCost() {
+    return cost;
   }
 
-  public @Nullable Instant getDispatchedAt() {
-    return dispatchedAt;
-  }
-
-  public @Nullable Instant getStartedAt() {
-    return startedAt;
-  }
-
-  public @Nullable Instant getFinishedAt() {
-    return finishedAt;
-  }
-
-  public Instant getUpdatedAt() {
-    return updatedAt;
+  public Timings getTimings() {
+    return timings;
   }
 }

@@ -40,27 +40,31 @@ public interface GenerationRepository
       nativeQuery = true)
   List<UUID> claimQueued(int runningCap, int limit);
 
+  @Query("select g from Generation g where g.attempt.promptId = ?1")
   Optional<Generation> findByPromptId(UUID promptId);
 
   List<Generation> findByStatus(GenerationStatus status);
 
+  @Query("select g from Generation g where g.status = ?1 and g.attempt.dispatchedBy = ?2")
   List<Generation> findByStatusAndDispatchedBy(GenerationStatus status, String replica);
 
   long countByStatus(GenerationStatus status);
 
+  @Query("select count(g) from Generation g where g.attempt.serverId = ?1 and g.status = ?2")
   long countByServerIdAndStatus(UUID serverId, GenerationStatus status);
 
   long countByUserIdAndStatus(UUID userId, GenerationStatus status);
 
   @Query(
       "select count(g) from Generation g where g.status = 'QUEUED'"
-          + " and (g.priority > ?1 or (g.priority = ?1 and g.createdAt < ?2))")
+          + " and (g.request.priority > ?1"
+          + " or (g.request.priority = ?1 and g.timings.createdAt < ?2))")
   long countQueuedAhead(int priority, Instant createdAt);
 
   /** Running generations per server, for routing: [serverId, count]. */
   @Query(
-      "select g.serverId, count(g) from Generation g where g.status = 'RUNNING'"
-          + " and g.serverId is not null group by g.serverId")
+      "select g.attempt.serverId, count(g) from Generation g where g.status = 'RUNNING'"
+          + " and g.attempt.serverId is not null group by g.attempt.serverId")
   List<Object[]> runningPerServer();
 
   /** Mean seconds of the last 50 successful runs, for estimates; 10 with no history. */

@@ -13,7 +13,12 @@ import java.time.Instant;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** A GPU server of the fleet: the admin's intent and what its provider last reported. */
+/**
+ * A GPU server of the fleet: the admin's intent and what its provider last reported. Its lifecycle
+ * (status, desired state, draining, deadlines) lives here; what it holds beside that are values:
+ * its {@link ServerSpec}, {@link Lease}, {@link Addresses}, {@link Access}, {@link HealthReport},
+ * {@link SetupState} and {@link IdleStop}.
+ */
 @Entity
 @Table(name = "servers")
 public class Server {
@@ -26,6 +31,11 @@ public class Server {
   @Column(nullable = false, length = 32)
   private String provider;
 
+  /** Written on the rented instance so that it can always be found again. */
+  @Column(nullable = false, length = 128)
+  private String label;
+
+  // the lifecycle
   @Enumerated(EnumType.STRING)
   @Column(nullable = false, length = 16)
   private ServerStatus status;
@@ -37,96 +47,7 @@ public class Server {
   @Column(name = "desired_state", nullable = false, length = 16)
   private DesiredState desiredState;
 
-  @Embedded private ServerSpec spec;
-
-  @Column(name = "offer_id")
-  private @Nullable Long offerId;
-
-  /** The provider's id of the machine (Vast.ai's instance id); absent until rented. */
-  @Column(name = "instance_id", length = 64)
-  private @Nullable String instanceId;
-
-  /** Written on the rented instance so that it can always be found again. */
-  @Column(nullable = false, length = 128)
-  private String label;
-
-  @Column(name = "price_per_hour")
-  private @Nullable BigDecimal pricePerHour;
-
-  @Column(name = "gpu_name", length = 64)
-  private @Nullable String gpuName;
-
-  @Column(name = "vram_mb")
-  private @Nullable Long vramMb;
-
-  @Column(name = "public_ip", length = 64)
-  private @Nullable String publicIp;
-
-  @Column(name = "comfy_url")
-  private @Nullable String comfyUrl;
-
-  /** A bearer token for a ComfyUI behind an auth proxy, encrypted at rest. */
-  @Column(name = "comfy_token_enc")
-  private @Nullable String comfyTokenEncrypted;
-
-  @Column(name = "ssh_host")
-  private @Nullable String sshHost;
-
-  @Column(name = "ssh_port")
-  private @Nullable Integer sshPort;
-
-  @Column(name = "ssh_user", length = 64)
-  private @Nullable String sshUser;
-
-  /** For a registered server: shell commands run over SSH to start and stop its ComfyUI box. */
-  @Column(name = "start_command")
-  private @Nullable String startCommand;
-
-  @Column(name = "stop_command")
-  private @Nullable String stopCommand;
-
-  @Column(name = "setup_script_id")
-  private @Nullable UUID setupScriptId;
-
-  @Column(name = "auto_setup", nullable = false)
-  private boolean autoSetup;
-
-  @Column(name = "set_up", nullable = false)
-  private boolean setUp;
-
-  @Enumerated(EnumType.STRING)
-  @Column(nullable = false, length = 16)
-  private HealthState health;
-
-  @Column(name = "health_latency_ms")
-  private @Nullable Integer healthLatencyMs;
-
-  @Column(name = "health_queue_depth")
-  private @Nullable Integer healthQueueDepth;
-
-  @Column(name = "health_vram_free_mb")
-  private @Nullable Long healthVramFreeMb;
-
-  @Column(name = "health_error")
-  private @Nullable String healthError;
-
-  @Column(name = "health_checked_at")
-  private @Nullable Instant healthCheckedAt;
-
-  @Column(name = "health_failures", nullable = false)
-  private int healthFailures;
-
-  @Column(nullable = false)
-  private boolean draining;
-
-  @Column(name = "drain_deadline")
-  private @Nullable Instant drainDeadline;
-
-  @Column(name = "idle_stop_minutes")
-  private @Nullable Integer idleStopMinutes;
-
-  @Column(name = "last_activity_at")
-  private @Nullable Instant lastActivityAt;
+  @Embedded private Drain drain;
 
   @Column(name = "state_changed_at", nullable = false)
   private Instant stateChangedAt;
@@ -134,6 +55,16 @@ public class Server {
   /** When the current transition (renting, starting, stopping) must be done by. */
   @Column(name = "action_deadline")
   private @Nullable Instant actionDeadline;
+
+  // what it holds; Hibernate reads an embedded value whose columns are all null as null, which
+  // the getters read as the empty value
+  @Embedded private ServerSpec spec;
+  @Embedded private @Nullable Lease lease;
+  @Embedded private @Nullable Addresses addresses;
+  @Embedded private @Nullable Access access;
+  @Embedded private HealthReport health;
+  @Embedded private SetupState setup;
+  @Embedded private @Nullable IdleStop idleStop;
 
   @Column(name = "created_at", nullable = false)
   private Instant createdAt;
@@ -150,18 +81,19 @@ public class Server {
     this.id = UUID.randomUUID();
     this.name = name;
     this.provider = provider;
+    this.label = "gpufleet-" + id;
     this.spec = spec;
     this.status = ServerStatus.PROVISIONING;
     this.desiredState = DesiredState.RUNNING;
-    this.label = "gpufleet-" + id;
-    this.autoSetup = true;
-    this.health = HealthState.UNKNOWN;
+    this.health = HealthReport.NEVER_PROBED;
+    this.setup = SetupState.NOT_YET;
+    this.drain = Drain.NONE;
     this.stateChangedAt = now;
     this.createdAt = now;
     this.updatedAt = now;
   }
 
-  // --- transitions -------------------------------------------------------------------------
+  // --- lifecycle ---------------------------------------------------------------------------
 
   /** Moves to {@code next}; the reason is kept for ERROR and cleared otherwise. */
   public void moveTo(ServerStatus next, @Nullable String reason, Instant now) {
@@ -182,99 +114,66 @@ public class Server {
     actionDeadline = deadline;
   }
 
+  public void startDraining(Instant deadline, Instant now) {
+    drain = new Drain(true, deadline);
+    updatedAt = now;
+  }
+
+  public void stopDraining(Instant now) {
+    drain = Drain.NONE;
+    updatedAt = now;
+  }
+
+  // --- what the provider and the probes report ---------------------------------------------
+
   public void recordRental(
       long offerId,
       String instanceId,
       @Nullable BigDecimal pricePerHour,
       @Nullable String gpuName,
       Instant now) {
-    this.offerId = offerId;
-    this.instanceId = instanceId;
-    this.pricePerHour = pricePerHour;
-    this.gpuName = gpuName;
-    this.updatedAt = now;
+    lease = new Lease(offerId, instanceId, pricePerHour, gpuName, getLease().vramMb());
+    updatedAt = now;
   }
 
   /** The admin picked this offer instead of a search by spec. */
   public void chooseOffer(long offerId, Instant now) {
-    this.offerId = offerId;
-    this.updatedAt = now;
+    lease = getLease().withOffer(offerId);
+    updatedAt = now;
   }
 
   /** The machine is gone: a new one will be rented under the same identity. */
   public void forgetRental(Instant now) {
-    offerId = null;
-    instanceId = null;
+    lease = getLease().forgotten();
     clearEndpoints(now);
-    setUp = false;
+    setup = setup.withDone(false);
   }
 
-  public void recordEndpoints(
-      @Nullable String publicIp,
-      @Nullable String comfyUrl,
-      @Nullable String sshHost,
-      @Nullable Integer sshPort,
-      Instant now) {
-    this.publicIp = publicIp;
-    this.comfyUrl = comfyUrl;
-    this.sshHost = sshHost;
-    this.sshPort = sshPort;
-    this.updatedAt = now;
-  }
-
-  public void clearEndpoints(Instant now) {
-    recordEndpoints(null, null, null, null, now);
-    health = HealthState.UNKNOWN;
-    healthFailures = 0;
-  }
-
-  public void markSetUp(boolean setUp, Instant now) {
-    this.setUp = setUp;
-    this.updatedAt = now;
-  }
-
-  public void recordHealth(
-      HealthState health,
-      @Nullable Integer latencyMs,
-      @Nullable Integer queueDepth,
-      @Nullable Long vramFreeMb,
-      @Nullable String error,
-      int consecutiveFailures,
-      Instant now) {
-    this.health = health;
-    this.healthLatencyMs = latencyMs;
-    this.healthQueueDepth = queueDepth;
-    this.healthVramFreeMb = vramFreeMb;
-    this.healthError = error;
-    this.healthFailures = consecutiveFailures;
-    this.healthCheckedAt = now;
-  }
-
-  public void recordHardware(@Nullable String gpuName, @Nullable Long vramMb) {
-    if (gpuName != null) {
-      this.gpuName = gpuName;
-    }
-    if (vramMb != null) {
-      this.vramMb = vramMb;
-    }
-  }
-
-  public void startDraining(Instant deadline, Instant now) {
-    draining = true;
-    drainDeadline = deadline;
+  public void recordEndpoints(Addresses reported, Instant now) {
+    addresses = reported;
     updatedAt = now;
   }
 
-  public void stopDraining(Instant now) {
-    draining = false;
-    drainDeadline = null;
+  public void clearEndpoints(Instant now) {
+    recordEndpoints(Addresses.NONE, now);
+    health = health.unknownAgain();
+  }
+
+  public void recordHealth(HealthReport report) {
+    health = report;
+  }
+
+  public void recordHardware(@Nullable String gpuName, @Nullable Long vramMb) {
+    lease = getLease().withHardware(gpuName, vramMb);
+  }
+
+  public void markSetUp(boolean setUp, Instant now) {
+    setup = setup.withDone(setUp);
     updatedAt = now;
   }
 
   public void recordActivity(Instant at) {
-    if (lastActivityAt == null || at.isAfter(lastActivityAt)) {
-      lastActivityAt = at;
-    }
+    idleStop = getIdleStop().withActivity(at);
   }
 
   // --- settings ----------------------------------------------------------------------------
@@ -284,38 +183,23 @@ public class Server {
     updatedAt = now;
   }
 
-  public void changeSpec(ServerSpec newSpec, Instant now) {
-    spec = newSpec;
+  public void setSetup(@Nullable UUID scriptId, boolean autoSetup, Instant now) {
+    setup = new SetupState(scriptId, autoSetup, setup.done());
     updatedAt = now;
   }
 
-  public void setSetup(@Nullable UUID scriptId, boolean autoSetup, Instant now) {
-    this.setupScriptId = scriptId;
-    this.autoSetup = autoSetup;
-    this.updatedAt = now;
-  }
-
   public void setIdleStopMinutes(@Nullable Integer minutes, Instant now) {
-    this.idleStopMinutes = minutes;
-    this.updatedAt = now;
+    idleStop = getIdleStop().withMinutes(minutes);
+    updatedAt = now;
   }
 
   public void setPricePerHour(@Nullable BigDecimal price, Instant now) {
-    this.pricePerHour = price;
-    this.updatedAt = now;
+    lease = getLease().withPrice(price);
+    updatedAt = now;
   }
 
-  public void setComfyTokenEncrypted(@Nullable String encrypted) {
-    this.comfyTokenEncrypted = encrypted;
-  }
-
-  public void setPowerCommands(@Nullable String start, @Nullable String stop) {
-    this.startCommand = start;
-    this.stopCommand = stop;
-  }
-
-  public void setSshUser(@Nullable String user) {
-    this.sshUser = user;
+  public void setAccess(Access newAccess) {
+    access = newAccess;
   }
 
   // --- reading -----------------------------------------------------------------------------
@@ -332,6 +216,10 @@ public class Server {
     return provider;
   }
 
+  public String getLabel() {
+    return label;
+  }
+
   public ServerStatus getStatus() {
     return status;
   }
@@ -344,120 +232,36 @@ public class Server {
     return desiredState;
   }
 
+  public Drain getDrain() {
+    return drain;
+  }
+
   public ServerSpec getSpec() {
     return spec;
   }
 
-  public @Nullable Long getOfferId() {
-    return offerId;
+  public Lease getLease() {
+    return lease == null ? Lease.NONE : lease;
   }
 
-  public @Nullable String getInstanceId() {
-    return instanceId;
+  public Addresses getAddresses() {
+    return addresses == null ? Addresses.NONE : addresses;
   }
 
-  public String getLabel() {
-    return label;
+  public Access getAccess() {
+    return access == null ? Access.NONE : access;
   }
 
-  public @Nullable BigDecimal getPricePerHour() {
-    return pricePerHour;
-  }
-
-  public @Nullable String getGpuName() {
-    return gpuName;
-  }
-
-  public @Nullable Long getVramMb() {
-    return vramMb;
-  }
-
-  public @Nullable String getPublicIp() {
-    return publicIp;
-  }
-
-  public @Nullable String getComfyUrl() {
-    return comfyUrl;
-  }
-
-  public @Nullable String getComfyTokenEncrypted() {
-    return comfyTokenEncrypted;
-  }
-
-  public @Nullable String getSshHost() {
-    return sshHost;
-  }
-
-  public @Nullable Integer getSshPort() {
-    return sshPort;
-  }
-
-  public @Nullable String getSshUser() {
-    return sshUser;
-  }
-
-  public @Nullable String getStartCommand() {
-    return startCommand;
-  }
-
-  public @Nullable String getStopCommand() {
-    return stopCommand;
-  }
-
-  public @Nullable UUID getSetupScriptId() {
-    return setupScriptId;
-  }
-
-  public boolean isAutoSetup() {
-    return autoSetup;
-  }
-
-  public boolean isSetUp() {
-    return setUp;
-  }
-
-  public HealthState getHealth() {
+  public HealthReport getHealth() {
     return health;
   }
 
-  public @Nullable Integer getHealthLatencyMs() {
-    return healthLatencyMs;
+  public SetupState getSetup() {
+    return setup;
   }
 
-  public @Nullable Integer getHealthQueueDepth() {
-    return healthQueueDepth;
-  }
-
-  public @Nullable Long getHealthVramFreeMb() {
-    return healthVramFreeMb;
-  }
-
-  public @Nullable String getHealthError() {
-    return healthError;
-  }
-
-  public @Nullable Instant getHealthCheckedAt() {
-    return healthCheckedAt;
-  }
-
-  public int getHealthFailures() {
-    return healthFailures;
-  }
-
-  public boolean isDraining() {
-    return draining;
-  }
-
-  public @Nullable Instant getDrainDeadline() {
-    return drainDeadline;
-  }
-
-  public @Nullable Integer getIdleStopMinutes() {
-    return idleStopMinutes;
-  }
-
-  public @Nullable Instant getLastActivityAt() {
-    return lastActivityAt;
+  public IdleStop getIdleStop() {
+    return idleStop == null ? IdleStop.NEVER : idleStop;
   }
 
   public Instant getStateChangedAt() {
@@ -479,10 +283,10 @@ public class Server {
   /** Takes work: running, set up, healthy and not draining. */
   public boolean isRoutable() {
     return status == ServerStatus.RUNNING
-        && setUp
-        && health == HealthState.HEALTHY
-        && !draining
-        && comfyUrl != null;
+        && setup.done()
+        && health.state() == HealthState.HEALTHY
+        && !drain.active()
+        && getAddresses().comfyUrl() != null;
   }
 
   @Override

@@ -21,7 +21,7 @@ public interface SetupScriptRepository extends JpaRepository<SetupScript, UUID> 
 
   /** Whether a server that is not destroyed is set up with the script. */
   @Query(
-      "select count(s) > 0 from Server s where s.setupScriptId = ?1"
+      "select count(s) > 0 from Server s where s.setup.scriptId = ?1"
           + " and s.status <> io.gpufleet.persistence.servers.ServerStatus.DESTROYED")
   boolean isUsedByAServer(UUID scriptId);
 

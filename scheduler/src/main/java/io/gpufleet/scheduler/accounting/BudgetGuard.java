@@ -62,7 +62,7 @@ public class BudgetGuard implements StartGuard {
     }
     List<Server> running = servers.findByStatusIn(List.of(ServerStatus.RUNNING));
     for (Server server : running) {
-      if (!server.isDraining()) {
+      if (!server.getDrain().active()) {
         log.warn("{}; draining and stopping server {}", reason.get(), server.getName());
         lifecycle.stop(server.getId(), true);
       }

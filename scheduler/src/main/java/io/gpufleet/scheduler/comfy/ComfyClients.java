@@ -43,8 +43,8 @@ public class ComfyClients {
   public ComfyClient forServer(Server server) {
     String url =
         Objects.requireNonNull(
-            server.getComfyUrl(), () -> server.getName() + " has no ComfyUI URL");
-    String token = tokens.decrypt(server.getComfyTokenEncrypted());
+            server.getAddresses().comfyUrl(), () -> server.getName() + " has no ComfyUI URL");
+    String token = tokens.decrypt(server.getAccess().comfyTokenEncrypted());
     return forUrl(url, token);
   }
 

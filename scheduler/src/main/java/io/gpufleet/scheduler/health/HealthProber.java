@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.gpufleet.comfy.ComfyClient;
 import io.gpufleet.comfy.SystemStats;
+import io.gpufleet.persistence.servers.HealthReport;
 import io.gpufleet.persistence.servers.HealthState;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerRepository;
@@ -75,7 +76,7 @@ public class HealthProber {
   public void probeAll() {
     List<Server> targets =
         servers.findByStatusIn(List.of(ServerStatus.RUNNING)).stream()
-            .filter(s -> s.isSetUp() && s.getComfyUrl() != null)
+            .filter(s -> s.getSetup().done() && s.getAddresses().comfyUrl() != null)
             .toList();
     List<CompletableFuture<Map.Entry<UUID, Probe>>> probes = new ArrayList<>();
     for (Server server : targets) {
@@ -95,8 +96,8 @@ public class HealthProber {
   /** Probes one server now and records the result; the answer is its new health. */
   public HealthState probe(UUID serverId) {
     Server server = servers.findById(serverId).orElseThrow();
-    if (server.getComfyUrl() == null) {
-      return server.getHealth();
+    if (server.getAddresses().comfyUrl() == null) {
+      return server.getHealth().state();
     }
     return record(serverId, probe(clients.forServer(server)).join());
   }
@@ -170,17 +171,18 @@ public class HealthProber {
           if (server == null) {
             return HealthState.UNKNOWN;
           }
-          Verdict verdict = policy.judge(probe, server.getHealthFailures());
-          HealthState before = server.getHealth();
+          Verdict verdict = policy.judge(probe, server.getHealth().failures());
+          HealthState before = server.getHealth().state();
           Instant now = Instant.now(clock);
           server.recordHealth(
-              verdict.state(),
-              probe.error() == null ? (int) probe.latency().toMillis() : null,
-              probe.queueDepth(),
-              probe.vramFreeMb(),
-              verdict.reason(),
-              verdict.consecutiveFailures(),
-              now);
+              new HealthReport(
+                  verdict.state(),
+                  probe.error() == null ? (int) probe.latency().toMillis() : null,
+                  probe.queueDepth(),
+                  probe.vramFreeMb(),
+                  verdict.reason(),
+                  now,
+                  verdict.consecutiveFailures()));
           server.recordHardware(probe.gpuName(), probe.vramTotalMb());
           if (before != verdict.state()) {
             log.info(

@@ -99,7 +99,7 @@ public class ModelDownloads {
     List<Server> targets = new ArrayList<>();
     if (serverIds == null) {
       servers.findByStatusIn(List.of(ServerStatus.RUNNING)).stream()
-          .filter(Server::isSetUp)
+          .filter(s -> s.getSetup().done())
           .filter(ServerShell::reachable)
           .forEach(targets::add);
     } else {

@@ -131,7 +131,7 @@ public class ModelInventory {
     Map<String, Map<String, @Nullable Long>> found = new TreeMap<>();
     settings.folders().forEach(f -> found.put(f, new TreeMap<>()));
     boolean comfyAnswered = false;
-    if (server.getComfyUrl() != null) {
+    if (server.getAddresses().comfyUrl() != null) {
       try {
         ComfyClient client = comfy.forServer(server);
         for (String folder : settings.folders()) {

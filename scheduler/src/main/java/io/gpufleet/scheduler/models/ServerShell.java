@@ -30,20 +30,20 @@ class ServerShell {
 
   static boolean reachable(Server server) {
     return server.getStatus() == ServerStatus.RUNNING
-        && server.getSshHost() != null
-        && server.getSshPort() != null;
+        && server.getAddresses().sshHost() != null
+        && server.getAddresses().sshPort() != null;
   }
 
   SshTarget target(Server server) {
-    String host = server.getSshHost();
-    Integer port = server.getSshPort();
+    String host = server.getAddresses().sshHost();
+    Integer port = server.getAddresses().sshPort();
     if (host == null || port == null) {
       throw new ModelDownloadException(
           ModelDownloadException.Kind.SERVER_NOT_RUNNING,
           "Server " + server.getName() + " has no SSH endpoint");
     }
-    String user = server.getSshUser() == null ? setup.defaultUser() : server.getSshUser();
-    return new SshTarget(host, port, user, keys.keyPair());
+    String user = server.getAccess().sshUser();
+    return new SshTarget(host, port, user == null ? setup.defaultUser() : user, keys.keyPair());
   }
 
   ScriptRun start(Server server, String script, Map<String, String> env, ScriptOutputListener out) {

@@ -1,5 +1,6 @@
 package io.gpufleet.scheduler.registered;
 
+import io.gpufleet.persistence.servers.Addresses;
 import io.gpufleet.persistence.servers.DesiredState;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.scheduler.providers.MachineState;
@@ -50,17 +51,17 @@ public class StaticProvider implements ServerProvider {
   /** There is nothing to rent: the machine is the URL the admin gave. */
   @Override
   public Rental provision(Server server) {
-    return new Rental("static:" + server.getId(), 0L, server.getPricePerHour(), null);
+    return new Rental("static:" + server.getId(), 0L, server.getLease().pricePerHour(), null);
   }
 
   @Override
   public void start(Server server) {
-    run(server, server.getStartCommand(), "start");
+    run(server, server.getAccess().startCommand(), "start");
   }
 
   @Override
   public void stop(Server server) {
-    run(server, server.getStopCommand(), "stop");
+    run(server, server.getAccess().stopCommand(), "stop");
   }
 
   /** Forgetting it is all: the box is the admin's. */
@@ -76,16 +77,15 @@ public class StaticProvider implements ServerProvider {
     if (server.getDesiredState() == DesiredState.STOPPED) {
       return MachineState.of(Phase.STOPPED, "Stopped by its stop command");
     }
+    Addresses at = server.getAddresses();
     return new MachineState(
-        Phase.RUNNING,
-        null,
-        new Endpoints(null, server.getComfyUrl(), server.getSshHost(), server.getSshPort()));
+        Phase.RUNNING, null, new Endpoints(null, at.comfyUrl(), at.sshHost(), at.sshPort()));
   }
 
   private static boolean canPower(Server server) {
-    return server.getSshHost() != null
-        && server.getStartCommand() != null
-        && server.getStopCommand() != null;
+    return server.getAddresses().sshHost() != null
+        && server.getAccess().startCommand() != null
+        && server.getAccess().stopCommand() != null;
   }
 
   private void run(Server server, @Nullable String command, String what) {
@@ -101,11 +101,13 @@ public class StaticProvider implements ServerProvider {
           false);
     }
     Deque<String> tail = new ArrayDeque<>();
+    Addresses at = server.getAddresses();
+    String user = server.getAccess().sshUser();
     SshTarget target =
         new SshTarget(
-            server.getSshHost(),
-            server.getSshPort() == null ? 22 : server.getSshPort(),
-            server.getSshUser() == null ? "root" : server.getSshUser(),
+            at.sshHost(),
+            at.sshPort() == null ? 22 : at.sshPort(),
+            user == null ? "root" : user,
             keys.keyPair());
     try {
       ScriptResult result =

@@ -45,13 +45,14 @@ public class IdleStopper {
     DrainProbe work = drainProbe.getIfAvailable(() -> DrainProbe.NONE);
     List<UUID> stopped = new ArrayList<>();
     for (Server server : servers.findByStatusIn(List.of(ServerStatus.RUNNING))) {
-      Integer minutes = server.getIdleStopMinutes();
-      if (minutes == null || minutes <= 0 || server.isDraining()) {
+      Integer minutes = server.getIdleStop().minutes();
+      if (minutes == null || minutes <= 0 || server.getDrain().active()) {
         continue;
       }
       Instant since = server.getStateChangedAt();
-      if (server.getLastActivityAt() != null && server.getLastActivityAt().isAfter(since)) {
-        since = server.getLastActivityAt();
+      Instant lastActivity = server.getIdleStop().lastActivityAt();
+      if (lastActivity != null && lastActivity.isAfter(since)) {
+        since = lastActivity;
       }
       if (since.plus(Duration.ofMinutes(minutes)).isAfter(now)
           || work.activeWork(server.getId()) > 0) {

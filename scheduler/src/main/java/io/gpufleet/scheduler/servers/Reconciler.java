@@ -1,5 +1,6 @@
 package io.gpufleet.scheduler.servers;
 
+import io.gpufleet.persistence.servers.Addresses;
 import io.gpufleet.persistence.servers.DesiredState;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerRepository;
@@ -141,7 +142,7 @@ public class Reconciler {
 
   private void provision(Server server) {
     ServerProvider provider = providers.of(server);
-    if (server.getInstanceId() != null) {
+    if (server.getLease().instanceId() != null) {
       transitions.move(server, ServerStatus.LOADING, null);
       return;
     }
@@ -165,7 +166,7 @@ public class Reconciler {
   /** From the batch when the machine is in it, else from the provider now. */
   private MachineState describe(Server server, Map<String, MachineState> known) {
     MachineState batched =
-        server.getInstanceId() == null ? null : known.get(server.getInstanceId());
+        server.getLease().instanceId() == null ? null : known.get(server.getLease().instanceId());
     return batched != null ? batched : providers.of(server).describe(server);
   }
 
@@ -213,16 +214,17 @@ public class Reconciler {
     server.setActionDeadline(null);
     transitions.move(server, ServerStatus.RUNNING, null);
     events.publishEvent(
-        new ServerBecameRunning(server.getId(), server.isAutoSetup() && !server.isSetUp(), now()));
+        new ServerBecameRunning(
+            server.getId(), server.getSetup().auto() && !server.getSetup().done(), now()));
     if (server.getDesiredState() == DesiredState.STOPPED) {
       transitions.requestStop(server);
     }
   }
 
   private void watchRunning(Server server, Map<String, MachineState> known) {
-    if (server.isDraining()) {
+    if (server.getDrain().active()) {
       DrainProbe probe = drainProbe.getIfAvailable(() -> DrainProbe.NONE);
-      Instant deadline = server.getDrainDeadline();
+      Instant deadline = server.getDrain().deadline();
       if (probe.activeWork(server.getId()) == 0 || deadline != null && now().isAfter(deadline)) {
         transitions.requestStop(server);
         return;
@@ -230,7 +232,7 @@ public class Reconciler {
     }
     MachineState machine = describe(server, known);
     if (machine.phase() != MachineState.Phase.RUNNING
-        && known.containsKey(server.getInstanceId())) {
+        && known.containsKey(server.getLease().instanceId())) {
       // the batch was read before this server's lock: confirm before acting on a change
       machine = providers.of(server).describe(server);
     }
@@ -318,16 +320,15 @@ public class Reconciler {
     if (endpoints == null) {
       return;
     }
+    Addresses known = server.getAddresses();
     boolean changed =
-        !Objects.equals(endpoints.comfyUrl(), server.getComfyUrl())
-            || !Objects.equals(endpoints.sshHost(), server.getSshHost())
-            || !Objects.equals(endpoints.sshPort(), server.getSshPort());
+        !Objects.equals(endpoints.comfyUrl(), known.comfyUrl())
+            || !Objects.equals(endpoints.sshHost(), known.sshHost())
+            || !Objects.equals(endpoints.sshPort(), known.sshPort());
     if (changed) {
       server.recordEndpoints(
-          endpoints.publicIp(),
-          endpoints.comfyUrl(),
-          endpoints.sshHost(),
-          endpoints.sshPort(),
+          new Addresses(
+              endpoints.publicIp(), endpoints.comfyUrl(), endpoints.sshHost(), endpoints.sshPort()),
           now());
     }
   }

@@ -1,5 +1,7 @@
 package io.gpufleet.scheduler.servers;
 
+import io.gpufleet.persistence.servers.Access;
+import io.gpufleet.persistence.servers.Addresses;
 import io.gpufleet.persistence.servers.DesiredState;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerRepository;
@@ -188,10 +190,14 @@ public class ServerLifecycle {
             provider.name(),
             new ServerSpec(null, 1, null, null, 0, null, null, null, null),
             now);
-    server.recordEndpoints(null, request.comfyUrl(), request.sshHost(), request.sshPort(), now);
-    server.setSshUser(request.sshUser());
-    server.setComfyTokenEncrypted(request.encryptedToken());
-    server.setPowerCommands(request.startCommand(), request.stopCommand());
+    server.recordEndpoints(
+        new Addresses(null, request.comfyUrl(), request.sshHost(), request.sshPort()), now);
+    server.setAccess(
+        new Access(
+            request.encryptedToken(),
+            request.sshUser(),
+            request.startCommand(),
+            request.stopCommand()));
     server.setPricePerHour(request.pricePerHour(), now);
     server.setSetup(null, false, now);
     server.markSetUp(true, now);
@@ -217,8 +223,8 @@ public class ServerLifecycle {
     }
     if (changes.setupScriptId() != null || changes.autoSetup() != null) {
       server.setSetup(
-          changes.setupScriptId() != null ? changes.setupScriptId() : server.getSetupScriptId(),
-          changes.autoSetup() != null ? changes.autoSetup() : server.isAutoSetup(),
+          changes.setupScriptId() != null ? changes.setupScriptId() : server.getSetup().scriptId(),
+          changes.autoSetup() != null ? changes.autoSetup() : server.getSetup().auto(),
           now);
     }
     return server;

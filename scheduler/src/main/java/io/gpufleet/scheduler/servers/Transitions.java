@@ -49,7 +49,7 @@ class Transitions {
       }
       events.publishEvent(
           new ServerStateChanged(
-              server.getId(), from, next, reason, server.getPricePerHour(), now));
+              server.getId(), from, next, reason, server.getLease().pricePerHour(), now));
     }
   }
 

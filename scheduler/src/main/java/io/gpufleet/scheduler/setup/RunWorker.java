@@ -103,12 +103,14 @@ class RunWorker {
 
   private Outcome runScript(ActiveRun run) throws InterruptedException {
     Server server = servers.findById(run.serverId).orElse(null);
-    if (server == null || server.getSshHost() == null || server.getSshPort() == null) {
+    String host = server == null ? null : server.getAddresses().sshHost();
+    Integer port = server == null ? null : server.getAddresses().sshPort();
+    if (server == null || host == null || port == null) {
       return Outcome.failed(null, "The server has no SSH endpoint any more");
     }
-    String user = server.getSshUser() == null ? settings.defaultUser() : server.getSshUser();
+    String user = server.getAccess().sshUser();
     SshTarget target =
-        new SshTarget(server.getSshHost(), server.getSshPort(), user, keys.keyPair());
+        new SshTarget(host, port, user == null ? settings.defaultUser() : user, keys.keyPair());
     log.info("Setup run {} ({}) starts on {}", run.executionId, run.kind, target);
     ScriptRun ssh =
         runner.start(
@@ -157,7 +159,7 @@ class RunWorker {
         return Outcome.CANCELLED;
       }
       Server server = servers.findById(run.serverId).orElse(null);
-      if (server != null && server.getComfyUrl() != null) {
+      if (server != null && server.getAddresses().comfyUrl() != null) {
         try {
           comfy.forServer(server).systemStats();
           return new Outcome(ExecutionStatus.SUCCEEDED, 0, null);

@@ -33,7 +33,7 @@ class ServerSetupTrigger {
   @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
   void serverBecameRunning(ServerBecameRunning event) {
     Server server = servers.findById(event.serverId()).orElse(null);
-    if (server == null || !(event.needsSetup() || server.isSetUp())) {
+    if (server == null || !(event.needsSetup() || server.getSetup().done())) {
       return;
     }
     boolean registered =

@@ -221,7 +221,7 @@ public class SetupRunService {
           SetupConflictException.SERVER_NOT_RUNNING,
           "Server " + server.getName() + " is " + server.getStatus() + ", not RUNNING");
     }
-    if (server.getSshHost() == null || server.getSshPort() == null) {
+    if (server.getAddresses().sshHost() == null || server.getAddresses().sshPort() == null) {
       throw new SetupConflictException(
           SetupConflictException.SERVER_NO_SSH,
           "Server " + server.getName() + " has no SSH endpoint yet");

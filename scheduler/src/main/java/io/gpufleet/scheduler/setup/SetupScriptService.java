@@ -105,7 +105,7 @@ public class SetupScriptService implements SmartInitializingSingleton {
   /** The script that sets {@code server} up: its own, or the builtin install script. */
   @Transactional(readOnly = true)
   public SetupScript forSetupOf(Server server) {
-    UUID id = server.getSetupScriptId();
+    UUID id = server.getSetup().scriptId();
     return id == null ? builtin(ScriptKind.INSTALL) : get(id);
   }
 

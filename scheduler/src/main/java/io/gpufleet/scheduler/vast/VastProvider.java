@@ -62,8 +62,8 @@ public final class VastProvider implements ServerProvider {
     if (adopted.isPresent()) {
       return adopted.get();
     }
-    if (server.getOfferId() != null) {
-      return rent(server, server.getOfferId(), null, null);
+    if (server.getLease().offerId() != null) {
+      return rent(server, server.getLease().offerId(), null, null);
     }
     List<Offer> candidates = search(OfferChooser.query(server.getSpec()));
     if (candidates.isEmpty()) {
@@ -98,7 +98,7 @@ public final class VastProvider implements ServerProvider {
             i ->
                 new Rental(
                     Long.toString(i.id()),
-                    server.getOfferId() == null ? 0L : server.getOfferId(),
+                    server.getLease().offerId() == null ? 0L : server.getLease().offerId(),
                     BigDecimal.valueOf(i.dphTotal()),
                     i.gpuName()));
   }
@@ -161,7 +161,7 @@ public final class VastProvider implements ServerProvider {
 
   @Override
   public void destroy(Server server) {
-    if (server.getInstanceId() == null) {
+    if (server.getLease().instanceId() == null) {
       return;
     }
     long id = instanceId(server);
@@ -170,7 +170,7 @@ public final class VastProvider implements ServerProvider {
 
   @Override
   public MachineState describe(Server server) {
-    if (server.getInstanceId() == null) {
+    if (server.getLease().instanceId() == null) {
       return MachineState.of(Phase.GONE, "No instance was rented");
     }
     long id = instanceId(server);
@@ -245,7 +245,7 @@ public final class VastProvider implements ServerProvider {
   }
 
   private static long instanceId(Server server) {
-    String id = server.getInstanceId();
+    String id = server.getLease().instanceId();
     if (id == null) {
       throw new ProviderException(
           Reason.UNSUPPORTED, "Server " + server.getName() + " has no Vast.ai instance yet", false);

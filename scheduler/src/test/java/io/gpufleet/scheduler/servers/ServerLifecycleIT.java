@@ -58,12 +58,14 @@ class ServerLifecycleIT extends SchedulerIntegrationTest {
 
     Server running = awaitStatus(created.getId(), ServerStatus.RUNNING);
 
-    assertThat(running.getInstanceId()).isNotNull();
-    assertThat(running.getGpuName()).isEqualTo("RTX 4090");
-    assertThat(running.getPricePerHour()).isPositive().isLessThanOrEqualTo(new BigDecimal("2.00"));
-    assertThat(running.getComfyUrl()).startsWith("http://127.0.0.1:");
-    assertThat(running.getSshPort()).isNotNull();
-    ComfyClient comfy = ComfyClient.builder().baseUrl(running.getComfyUrl()).build();
+    assertThat(running.getLease().instanceId()).isNotNull();
+    assertThat(running.getLease().gpuName()).isEqualTo("RTX 4090");
+    assertThat(running.getLease().pricePerHour())
+        .isPositive()
+        .isLessThanOrEqualTo(new BigDecimal("2.00"));
+    assertThat(running.getAddresses().comfyUrl()).startsWith("http://127.0.0.1:");
+    assertThat(running.getAddresses().sshPort()).isNotNull();
+    ComfyClient comfy = ComfyClient.builder().baseUrl(running.getAddresses().comfyUrl()).build();
     assertThat(comfy.systemStats().devices()).isNotEmpty();
     assertThat(vastClient.listInstancesByLabel(running.getLabel())).hasSize(1);
   }
@@ -74,16 +76,16 @@ class ServerLifecycleIT extends SchedulerIntegrationTest {
 
     assertThat(lifecycle.stop(id, false).getStatus()).isEqualTo(ServerStatus.STOPPING);
     Server stopped = awaitStatus(id, ServerStatus.STOPPED);
-    assertThat(stopped.getComfyUrl()).isNull();
+    assertThat(stopped.getAddresses().comfyUrl()).isNull();
 
     assertThat(lifecycle.start(id).getStatus()).isEqualTo(ServerStatus.STARTING);
     Server restarted = awaitStatus(id, ServerStatus.RUNNING);
-    assertThat(restarted.getComfyUrl()).isNotNull();
-    String instanceId = restarted.getInstanceId();
+    assertThat(restarted.getAddresses().comfyUrl()).isNotNull();
+    String instanceId = restarted.getLease().instanceId();
 
     lifecycle.destroy(id);
     Server destroyed = awaitStatus(id, ServerStatus.DESTROYED);
-    assertThat(destroyed.getInstanceId()).isNull();
+    assertThat(destroyed.getLease().instanceId()).isNull();
     assertThat(vastClient.instance(Long.parseLong(instanceId))).isEmpty();
   }
 
@@ -91,7 +93,7 @@ class ServerLifecycleIT extends SchedulerIntegrationTest {
   void aRestartWhoseGpuWasTakenEndsInErrorAndIsReprovisionedUnderTheSameIdentity() {
     Server running = awaitStatus(create("gpu-taken").getId(), ServerStatus.RUNNING);
     UUID id = running.getId();
-    String firstInstance = running.getInstanceId();
+    String firstInstance = running.getLease().instanceId();
     lifecycle.stop(id, false);
     awaitStatus(id, ServerStatus.STOPPED);
     vast.takeGpu(Long.parseLong(firstInstance));
@@ -109,19 +111,19 @@ class ServerLifecycleIT extends SchedulerIntegrationTest {
     Server replaced = awaitStatus(id, ServerStatus.RUNNING);
     assertThat(replaced.getId()).isEqualTo(id);
     assertThat(replaced.getName()).isEqualTo(running.getName());
-    assertThat(replaced.getInstanceId()).isNotEqualTo(firstInstance);
+    assertThat(replaced.getLease().instanceId()).isNotEqualTo(firstInstance);
     assertThat(vastClient.instance(Long.parseLong(firstInstance))).isEmpty();
   }
 
   @Test
   void theReconcilerRepairsAServerWhoseInstanceVanished() {
     Server running = awaitStatus(create("vanish").getId(), ServerStatus.RUNNING);
-    vastClient.destroy(Long.parseLong(running.getInstanceId()));
+    vastClient.destroy(Long.parseLong(running.getLease().instanceId()));
 
     assertThat(reconciler.reconcile(running.getId())).isEqualTo(ServerStatus.PROVISIONING);
 
     Server repaired = awaitStatus(running.getId(), ServerStatus.RUNNING);
-    assertThat(repaired.getInstanceId()).isNotEqualTo(running.getInstanceId());
+    assertThat(repaired.getLease().instanceId()).isNotEqualTo(running.getLease().instanceId());
   }
 
   @Test
@@ -146,13 +148,13 @@ class ServerLifecycleIT extends SchedulerIntegrationTest {
     Server running = awaitStatus(create("probe").getId(), ServerStatus.RUNNING);
     markSetUp(running.getId());
     assertThat(prober.probe(running.getId())).isEqualTo(HealthState.HEALTHY);
-    assertThat(reload(running.getId()).getHealthQueueDepth()).isZero();
+    assertThat(reload(running.getId()).getHealth().queueDepth()).isZero();
 
-    comfyHosts.comfyOf(Long.parseLong(running.getInstanceId())).close();
+    comfyHosts.comfyOf(Long.parseLong(running.getLease().instanceId())).close();
 
     assertThat(prober.probe(running.getId())).isEqualTo(HealthState.DEGRADED);
     assertThat(prober.probe(running.getId())).isEqualTo(HealthState.UNREACHABLE);
-    assertThat(reload(running.getId()).getHealthError()).isNotBlank();
+    assertThat(reload(running.getId()).getHealth().error()).isNotBlank();
     assertThat(reload(running.getId()).isRoutable()).isFalse();
   }
 
@@ -163,7 +165,7 @@ class ServerLifecycleIT extends SchedulerIntegrationTest {
 
     Server draining = lifecycle.stop(id, true);
     assertThat(draining.getStatus()).isEqualTo(ServerStatus.RUNNING);
-    assertThat(draining.isDraining()).isTrue();
+    assertThat(draining.getDrain().active()).isTrue();
     assertThat(reconciler.reconcile(id)).isEqualTo(ServerStatus.RUNNING);
 
     drainProbe.set(id, 0);

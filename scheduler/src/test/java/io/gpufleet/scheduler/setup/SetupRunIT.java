@@ -3,6 +3,7 @@ package io.gpufleet.scheduler.setup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gpufleet.persistence.servers.Addresses;
 import io.gpufleet.persistence.servers.HealthState;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerRepository;
@@ -129,7 +130,7 @@ class SetupRunIT extends SchedulerIntegrationTest {
     assertThat(done.getOutput())
         .isEqualTo("##STEP 1/2 Prepare\npreparing the machine\n##STEP 2/2 Finish\nall done\n");
     Server after = awaitHealthy(server.getId());
-    assertThat(after.isSetUp()).isTrue();
+    assertThat(after.getSetup().done()).isTrue();
 
     int preparedAt = done.getOutput().indexOf("preparing");
     assertThat(runs.output(started.getId(), preparedAt)).startsWith("preparing the machine\n");
@@ -165,7 +166,7 @@ class SetupRunIT extends SchedulerIntegrationTest {
     assertThat(done.getStepTotal()).isEqualTo(6);
     assertThat(comfy.started).isTrue();
     Server after = awaitHealthy(server.getId());
-    assertThat(after.isSetUp()).isTrue();
+    assertThat(after.getSetup().done()).isTrue();
   }
 
   @Test
@@ -188,7 +189,7 @@ class SetupRunIT extends SchedulerIntegrationTest {
     assertThat(runs.executions(server.getId()))
         .extracting(ServerExecution::getKind)
         .containsExactly(ExecutionKind.SETUP, ExecutionKind.RESET, ExecutionKind.SETUP);
-    assertThat(servers.findById(server.getId()).orElseThrow().isSetUp()).isTrue();
+    assertThat(servers.findById(server.getId()).orElseThrow().getSetup().done()).isTrue();
   }
 
   @Test
@@ -282,7 +283,7 @@ class SetupRunIT extends SchedulerIntegrationTest {
       assertThat(done.getExitCode()).isEqualTo(3);
       assertThat(done.getError()).contains("exited with 3").contains("disk full\ngiving up");
       assertThat(done.getOutput()).contains("working\n");
-      assertThat(servers.findById(server.getId()).orElseThrow().isSetUp()).isFalse();
+      assertThat(servers.findById(server.getId()).orElseThrow().getSetup().done()).isFalse();
     }
 
     @Test
@@ -294,7 +295,7 @@ class SetupRunIT extends SchedulerIntegrationTest {
       assertThat(done.getStatus()).isEqualTo(ExecutionStatus.FAILED);
       assertThat(done.getExitCode()).isZero();
       assertThat(done.getError()).contains("ComfyUI does not answer");
-      assertThat(servers.findById(server.getId()).orElseThrow().isSetUp()).isFalse();
+      assertThat(servers.findById(server.getId()).orElseThrow().getSetup().done()).isFalse();
     }
 
     @Test
@@ -353,7 +354,7 @@ class SetupRunIT extends SchedulerIntegrationTest {
             servers
                 .findById(noSsh.getId())
                 .orElseThrow()
-                .recordEndpoints(null, null, null, null, Instant.now(clock));
+                .recordEndpoints(Addresses.NONE, Instant.now(clock));
           });
 
       assertThatThrownBy(() -> runs.startSetup(stopped.getId()))
@@ -462,7 +463,8 @@ class SetupRunIT extends SchedulerIntegrationTest {
                   now);
           server.moveTo(ServerStatus.RUNNING, null, now);
           server.recordEndpoints(
-              "127.0.0.1", "http://127.0.0.1:" + comfyPort, ssh.host(), ssh.port(), now);
+              new Addresses("127.0.0.1", "http://127.0.0.1:" + comfyPort, ssh.host(), ssh.port()),
+              now);
           server.setSetup(scriptId, false, now);
           return servers.save(server);
         });
@@ -473,7 +475,7 @@ class SetupRunIT extends SchedulerIntegrationTest {
     return awaitUntil(
         () -> {
           Server server = servers.findById(serverId).orElseThrow();
-          return server.getHealth() == HealthState.HEALTHY ? server : null;
+          return server.getHealth().state() == HealthState.HEALTHY ? server : null;
         });
   }
 

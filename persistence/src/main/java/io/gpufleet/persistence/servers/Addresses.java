@@ -1,0 +1,16 @@
+package io.gpufleet.persistence.servers;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Embeddable;
+import org.jspecify.annotations.Nullable;
+
+/** Where a server answers, as its provider last reported (or the admin registered it). */
+@Embeddable
+public record Addresses(
+    @Column(name = "public_ip", length = 64) @Nullable String publicIp,
+    @Column(name = "comfy_url") @Nullable String comfyUrl,
+    @Column(name = "ssh_host") @Nullable String sshHost,
+    @Column(name = "ssh_port") @Nullable Integer sshPort) {
+
+  public static final Addresses NONE = new Addresses(null, null, null, null);
+}
