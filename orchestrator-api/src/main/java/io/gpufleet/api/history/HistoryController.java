@@ -55,7 +55,7 @@ class HistoryController {
     return PageResponse.of(
         generations.findAll(
             new HistoryFilters(status, workflowId, sessionId, serverId, from, to).of(user),
-            PageRequests.of(page, size, Sort.by(Sort.Direction.DESC, "createdAt"))),
+            PageRequests.of(page, size, Sort.by(Sort.Direction.DESC, "timings.createdAt"))),
         service::view);
   }
 
@@ -77,7 +77,7 @@ class HistoryController {
         generations
             .findAll(
                 new HistoryFilters(status, workflowId, sessionId, serverId, from, to).of(user),
-                PageRequest.of(0, EXPORT_LIMIT, Sort.by(Sort.Direction.DESC, "createdAt")))
+                PageRequest.of(0, EXPORT_LIMIT, Sort.by(Sort.Direction.DESC, "timings.createdAt")))
             .map(g -> GenerationViews.of(g, null, null))
             .getContent();
     String name = "generations." + format;

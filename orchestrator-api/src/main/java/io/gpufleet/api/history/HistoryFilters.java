@@ -28,19 +28,19 @@ record HistoryFilters(
       filters.add((r, q, cb) -> cb.equal(r.get("status"), status));
     }
     if (workflowId != null) {
-      filters.add((r, q, cb) -> cb.equal(r.get("workflowId"), workflowId));
+      filters.add((r, q, cb) -> cb.equal(r.get("request").get("workflowId"), workflowId));
     }
     if (sessionId != null) {
-      filters.add((r, q, cb) -> cb.equal(r.get("sessionId"), sessionId));
+      filters.add((r, q, cb) -> cb.equal(r.get("request").get("sessionId"), sessionId));
     }
     if (serverId != null) {
-      filters.add((r, q, cb) -> cb.equal(r.get("serverId"), serverId));
+      filters.add((r, q, cb) -> cb.equal(r.get("attempt").get("serverId"), serverId));
     }
     if (from != null) {
-      filters.add((r, q, cb) -> cb.greaterThanOrEqualTo(r.get("createdAt"), from));
+      filters.add((r, q, cb) -> cb.greaterThanOrEqualTo(r.get("timings").get("createdAt"), from));
     }
     if (to != null) {
-      filters.add((r, q, cb) -> cb.lessThan(r.get("createdAt"), to));
+      filters.add((r, q, cb) -> cb.lessThan(r.get("timings").get("createdAt"), to));
     }
     return Specification.allOf(filters);
   }
