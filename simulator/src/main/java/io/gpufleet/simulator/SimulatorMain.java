@@ -2,6 +2,8 @@ package io.gpufleet.simulator;
 
 import io.gpufleet.simulator.comfy.ComfySimulator;
 import io.gpufleet.simulator.comfy.ComfySimulatorConfig;
+import io.gpufleet.simulator.ollama.OllamaSimulator;
+import io.gpufleet.simulator.ollama.OllamaSimulatorConfig;
 import io.gpufleet.simulator.sandbox.SandboxConfig;
 import io.gpufleet.simulator.sandbox.SandboxFleet;
 import java.time.Duration;
@@ -35,7 +37,9 @@ public final class SimulatorMain {
       return;
     }
     if (flags.containsKey("help")
-        || !flags.containsKey("vast-port") && !flags.containsKey("comfy-port")) {
+        || !flags.containsKey("vast-port")
+            && !flags.containsKey("comfy-port")
+            && !flags.containsKey("ollama-port")) {
       System.out.println(USAGE);
       return;
     }
@@ -66,6 +70,16 @@ public final class SimulatorMain {
       ComfySimulator comfy = ComfySimulator.start(config);
       running.add(comfy);
       System.out.println("ComfyUI:      " + comfy.baseUrl());
+    }
+    if (flags.containsKey("ollama-port")) {
+      OllamaSimulator ollama =
+          OllamaSimulator.start(
+              OllamaSimulatorConfig.defaults()
+                  .withPort(Integer.parseInt(flags.get("ollama-port")))
+                  .withTokensPerSecond(
+                      Double.parseDouble(flags.getOrDefault("tokens-per-second", "20"))));
+      running.add(ollama);
+      System.out.println("Ollama:       " + ollama.baseUrl());
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -116,5 +130,7 @@ public final class SimulatorMain {
         --comfy-port N         serve one ComfyUI on port N (0: any)
         --gpu-name NAME        the ComfyUI's GPU (with --vram-gb, default 24)
         --steps-per-second F   sampling speed of simulated GPUs (default 20)
+        --ollama-port N        serve one Ollama on port N (0: any)
+        --tokens-per-second F  how fast the Ollama streams answers (default 20)
       """;
 }
