@@ -41,6 +41,15 @@ public record ProfileOptions(
     return Duration.ofSeconds(timeoutSeconds == null ? 60 : timeoutSeconds);
   }
 
+  /** The stored options, or none if they cannot be read. */
+  public static ProfileOptions fromJsonOrNone(String json) {
+    try {
+      return fromJson(json);
+    } catch (RuntimeException e) {
+      return none();
+    }
+  }
+
   String toJson() {
     return JSON.writeValueAsString(this);
   }

@@ -24,6 +24,10 @@ public enum Band {
       Duration.ofDays(1),
       RateLimitOverrides::generationsPerDay,
       RateLimitProperties::generationsPerDay),
+  // chat has no per-user override column yet: every user gets the configured defaults
+  CHAT_PER_MINUTE(Kind.CHAT, Duration.ofMinutes(1), o -> null, RateLimitProperties::chatPerMinute),
+  CHAT_PER_HOUR(Kind.CHAT, Duration.ofHours(1), o -> null, RateLimitProperties::chatPerHour),
+  CHAT_PER_DAY(Kind.CHAT, Duration.ofDays(1), o -> null, RateLimitProperties::chatPerDay),
   REQUESTS_PER_MINUTE(
       Kind.REQUESTS,
       Duration.ofMinutes(1),
@@ -38,6 +42,7 @@ public enum Band {
   /** What a band counts. */
   public enum Kind {
     GENERATIONS,
+    CHAT,
     REQUESTS
   }
 

@@ -1,7 +1,11 @@
 package io.gpufleet.api.sandbox;
 
+import io.gpufleet.api.providers.SeedProfile;
+import io.gpufleet.persistence.providers.ProviderKind;
 import io.gpufleet.scheduler.models.HostResolver;
 import io.gpufleet.scheduler.models.UrlProbe;
+import io.gpufleet.simulator.ollama.OllamaSimulator;
+import io.gpufleet.simulator.ollama.OllamaSimulatorConfig;
 import io.gpufleet.simulator.sandbox.SandboxConfig;
 import io.gpufleet.simulator.sandbox.SandboxDownloads;
 import io.gpufleet.simulator.sandbox.SandboxFleet;
@@ -45,6 +49,20 @@ class SandboxConfiguration {
   @Bean
   VastClient sandboxVastClient(SandboxFleet fleet) {
     return VastClient.builder().apiKey(fleet.vastApiKey()).baseUrl(fleet.vastBaseUrl()).build();
+  }
+
+  /** An Ollama on loopback, so that chat works with no network. */
+  @Bean(destroyMethod = "close")
+  OllamaSimulator sandboxOllama(SandboxSettings settings) {
+    return OllamaSimulator.start(
+        OllamaSimulatorConfig.defaults().withTokensPerSecond(settings.tokensPerSecond()));
+  }
+
+  /** ...and a profile that points at it ("Sandbox Ollama"), kept up to date at every start. */
+  @Bean
+  SeedProfile sandboxOllamaProfile(OllamaSimulator ollama) {
+    return new SeedProfile(
+        "Sandbox Ollama", ProviderKind.OLLAMA, ollama.baseUrl(), "llama3.2:latest");
   }
 
   /**

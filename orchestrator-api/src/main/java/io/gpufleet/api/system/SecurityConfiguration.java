@@ -57,7 +57,8 @@ class SecurityConfiguration {
     "/api/v1/executions/**",
     "/api/v1/models/**",
     "/api/v1/model-downloads/**",
-    "/api/v1/fleet/**"
+    "/api/v1/fleet/**",
+    "/api/v1/profiles/**"
   };
 
   @Bean
