@@ -61,6 +61,8 @@ final class AnthropicConnection implements ProviderConnection {
   public ChatOptions options(String model, ProfileOptions options) {
     return AnthropicChatOptions.builder()
         .model(model)
+        .timeout(options.timeout())
+        .maxRetries(0)
         .temperature(options.temperature())
         .topP(options.topP())
         .maxTokens(options.maxTokens() == null ? DEFAULT_MAX_TOKENS : options.maxTokens())

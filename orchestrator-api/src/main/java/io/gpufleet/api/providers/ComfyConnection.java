@@ -30,7 +30,7 @@ final class ComfyConnection implements ProviderConnection {
   @Override
   public ChatModel chatModel() {
     throw new ProviderProblem(
-        HttpStatus.BAD_REQUEST,
+        HttpStatus.CONFLICT,
         ProviderProblem.PROVIDER_UNSUPPORTED,
         "A ComfyUI profile makes images; chat needs an ollama, openai, gemini or claude profile");
   }

@@ -28,7 +28,7 @@ final class OllamaManagement {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** A model in memory, until {@code expiresAt}. */
-  record LoadedModel(String name, long sizeVram, @Nullable Instant expiresAt) {}
+  public record LoadedModel(String name, long sizeVram, @Nullable Instant expiresAt) {}
 
   private final HttpClient http;
   private final String baseUrl;

@@ -67,8 +67,11 @@ final class OpenAiConnection implements ProviderConnection {
 
   @Override
   public ChatOptions options(String model, ProfileOptions options) {
+    // the per-call options carry the timeout too: the SDK takes it from them, not the client
     return OpenAiChatOptions.builder()
         .model(model)
+        .timeout(options.timeout())
+        .maxRetries(0)
         .temperature(options.temperature())
         .topP(options.topP())
         .maxTokens(options.maxTokens())

@@ -109,6 +109,36 @@ public class ProfileChecks {
         });
   }
 
+  /** The models an Ollama profile has in memory now ({@code /api/ps}). */
+  public List<OllamaManagement.LoadedModel> loaded(UUID id) {
+    ProviderProfile profile = service.get(id);
+    try {
+      return ollama(profile).loaded();
+    } catch (RuntimeException e) {
+      throw ProviderErrors.translate(e, profile.getProvider(), null);
+    }
+  }
+
+  /** Loads a model into an Ollama profile's memory for {@code keepAlive}, or unloads it ("0"). */
+  public void keepAlive(UUID id, String model, String keepAlive) {
+    ProviderProfile profile = service.get(id);
+    try {
+      ollama(profile).keepAlive(model, keepAlive);
+    } catch (RuntimeException e) {
+      throw ProviderErrors.translate(e, profile.getProvider(), null);
+    }
+  }
+
+  private OllamaManagement ollama(ProviderProfile profile) {
+    if (connections.of(profile) instanceof OllamaConnection ollama) {
+      return ollama.management();
+    }
+    throw new ProviderProblem(
+        org.springframework.http.HttpStatus.CONFLICT,
+        ProviderProblem.PROVIDER_UNSUPPORTED,
+        "Loading and unloading models is for ollama profiles");
+  }
+
   private TestResult probe(ProviderConnection connection, @Nullable String secret) {
     long started = System.nanoTime();
     try {

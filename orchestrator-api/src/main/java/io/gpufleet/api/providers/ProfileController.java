@@ -117,6 +117,25 @@ class ProfileController {
     return checks.sync(id);
   }
 
+  /** The models an Ollama profile holds in memory now, and until when. */
+  @GetMapping("/{id}/models/loaded")
+  List<OllamaManagement.LoadedModel> loaded(@PathVariable UUID id) {
+    return checks.loaded(id);
+  }
+
+  /** Loads a model of an Ollama profile now and keeps it for {@code keepAlive} (default 5m). */
+  @PostMapping("/{id}/models/load")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  void load(@PathVariable UUID id, @Valid @RequestBody ProfileViews.KeepAlive request) {
+    checks.keepAlive(id, request.model(), request.keepAlive() == null ? "5m" : request.keepAlive());
+  }
+
+  @PostMapping("/{id}/models/unload")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  void unload(@PathVariable UUID id, @Valid @RequestBody ProfileViews.KeepAlive request) {
+    checks.keepAlive(id, request.model(), "0");
+  }
+
   /** Model names may hold slashes ({@code hf.co/org/model:tag}); the rest of the path is one. */
   @PatchMapping("/{id}/models/{*model}")
   ModelView updateModel(

@@ -143,5 +143,11 @@ final class ProfileViews {
       @Nullable String code,
       @Nullable String error) {}
 
+  /** A model to load (for {@code keepAlive}, an Ollama duration like "10m", "-1" for ever). */
+  record KeepAlive(
+      @NotBlank @Size(max = 300) String model,
+      @Nullable @jakarta.validation.constraints.Pattern(regexp = "-?[0-9]+(\\.[0-9]+)?(ms|s|m|h)?")
+          String keepAlive) {}
+
   record SyncResult(int added, int removed, List<String> models) {}
 }

@@ -101,7 +101,10 @@ public final class ProviderErrors {
     int status = answer.status();
     String said = redact(answer.message(), secret);
     ProviderProblem problem;
-    if (status == 401 || status == 403) {
+    // Gemini answers a bad key with 400 INVALID_ARGUMENT "API key not valid"
+    boolean badKey =
+        status == 400 && said.toLowerCase(java.util.Locale.ROOT).contains("api key not valid");
+    if (status == 401 || status == 403 || badKey) {
       problem =
           new ProviderProblem(
               HttpStatus.BAD_GATEWAY,

@@ -2,6 +2,7 @@ package io.gpufleet.api.system;
 
 import io.gpufleet.api.users.ApiKeyAuthenticationFilter;
 import io.gpufleet.persistence.users.ApiKeyRepository;
+import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -138,7 +139,11 @@ class SecurityConfiguration {
             AnonymousAuthenticationFilter.class)
         .authorizeHttpRequests(
             auth ->
-                auth.requestMatchers(PUBLIC)
+                // the dispatch that finishes a streamed answer (SSE) continues a request that
+                // was authorized when it began; API keys are not presented to it again
+                auth.dispatcherTypeMatchers(DispatcherType.ASYNC)
+                    .permitAll()
+                    .requestMatchers(PUBLIC)
                     .permitAll()
                     .requestMatchers("/actuator/**")
                     .hasRole("ADMIN")

@@ -28,6 +28,16 @@ final class Exchange {
     }
   }
 
+  /**
+   * Thrown to end a connection mid-answer, as a crashed server would: the JDK server closes the
+   * socket without the chunked stream's last chunk, so the client sees a broken stream.
+   */
+  static final class Dropped extends RuntimeException {
+    Dropped() {
+      super("connection dropped on purpose", null, false, false);
+    }
+  }
+
   final HttpExchange http;
   final String path;
   private @Nullable OutputStream stream;

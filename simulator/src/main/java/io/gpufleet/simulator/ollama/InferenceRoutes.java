@@ -124,9 +124,7 @@ final class InferenceRoutes {
       ex.startStream();
       for (int i = 0; i < tokens.size(); i++) {
         if (i == dropAfter) {
-          // a connection that ends mid-stream, without the final line
-          ex.http.getResponseBody().close();
-          return;
+          throw new Exchange.Dropped();
         }
         pause(perToken);
         ex.line(head(ask.model(), chat, tokens.get(i)).put("done", false));

@@ -235,6 +235,8 @@ public final class OllamaSimulator implements AutoCloseable {
       } else {
         route(ex);
       }
+    } catch (Exchange.Dropped d) {
+      throw d;
     } catch (Exchange.Failure f) {
       try {
         ex.error(f.status, f.getMessage());
