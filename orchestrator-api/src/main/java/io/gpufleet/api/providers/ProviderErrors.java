@@ -45,10 +45,11 @@ public final class ProviderErrors {
         return problem;
       }
       Answer answer = answer(t);
-      if (answer != null) {
+      if (answer != null && answer.status() >= 400) {
         return fromStatus(provider, answer, secret);
       }
-      if (isConnectionFailure(t)) {
+      // a 2xx whose body broke off (a stream cut mid-answer) is a connection failure too
+      if (answer != null || isConnectionFailure(t)) {
         boolean timeout = isTimeout(failure);
         return new ProviderProblem(
                 HttpStatus.SERVICE_UNAVAILABLE,
