@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.model.ChatResponse;
@@ -45,7 +46,7 @@ class ChatStreamer {
     AtomicBoolean finished = new AtomicBoolean();
     StringBuilder text = new StringBuilder();
     ChatService.Tally tally = new ChatService.Tally();
-    String[] model = {target.model()};
+    AtomicReference<String> model = new AtomicReference<>(target.model());
     long started = System.nanoTime();
 
     Runnable settle =
@@ -54,7 +55,7 @@ class ChatStreamer {
             long ms = (System.nanoTime() - started) / 1_000_000;
             BigDecimal cost =
                 ledger.record(userId, target, tally.prompt, tally.completion, ms, true);
-            send(emitter, "done", tally.answer(target, text.toString(), cost, ms, model[0]));
+            send(emitter, "done", tally.answer(target, text.toString(), cost, ms, model.get()));
             emitter.complete();
           }
         };
@@ -65,7 +66,7 @@ class ChatStreamer {
                 chunk -> {
                   firstSignal.complete(null);
                   tally.add(chunk);
-                  model[0] = ChatService.modelOf(chunk, target);
+                  model.set(ChatService.modelOf(chunk, target));
                   String piece = piece(chunk);
                   if (!piece.isEmpty()) {
                     text.append(piece);
