@@ -1,6 +1,7 @@
 package io.gpufleet.api.providers;
 
 import io.gpufleet.persistence.providers.ProviderKind;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +20,9 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * Ollama through Spring AI's {@link OllamaApi} (chat, tags, show) on the JDK HTTP client, plus the
  * endpoints Spring AI does not cover ({@link OllamaManagement}). Errors keep their HTTP status
- * (Spring's default handler) and are not retried here: chat is interactive, the caller decides.
+ * (Spring's default handler) and are not retried here: chat is interactive, the caller decides. The
+ * one exception is a pooled connection the server had closed while it sat idle: the request never
+ * reached Ollama, so it is sent once more on a fresh connection.
  */
 final class OllamaConnection implements ProviderConnection {
 
@@ -40,8 +43,28 @@ final class OllamaConnection implements ProviderConnection {
     this.api =
         OllamaApi.builder()
             .baseUrl(spec.baseUrl())
-            .restClientBuilder(RestClient.builder().requestFactory(requests))
-            .webClientBuilder(WebClient.builder().clientConnector(streams))
+            .restClientBuilder(
+                RestClient.builder()
+                    .requestFactory(requests)
+                    .requestInterceptor(
+                        (request, body, execution) -> {
+                          try {
+                            return execution.execute(request, body);
+                          } catch (IOException e) {
+                            if (!StaleConnections.isStale(e)) {
+                              throw e;
+                            }
+                            return execution.execute(request, body);
+                          }
+                        }))
+            .webClientBuilder(
+                WebClient.builder()
+                    .clientConnector(streams)
+                    .filter(
+                        (request, next) ->
+                            next.exchange(request)
+                                .onErrorResume(
+                                    StaleConnections::isStale, e -> next.exchange(request))))
             .responseErrorHandler(new DefaultResponseErrorHandler())
             .build();
     this.chat = OllamaChatModel.builder().ollamaApi(api).retryTemplate(NoRetry.TEMPLATE).build();

@@ -84,7 +84,15 @@ final class OllamaManagement {
   private JsonNode send(HttpRequest request) {
     HttpResponse<byte[]> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      try {
+        response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      } catch (IOException e) {
+        if (!StaleConnections.isStale(e)) {
+          throw e;
+        }
+        // a pooled connection the server had closed: the request never reached it
+        response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      }
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {
