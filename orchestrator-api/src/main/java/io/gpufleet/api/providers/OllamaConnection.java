@@ -16,6 +16,7 @@ import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.web.client.DefaultResponseErrorHandler;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.util.retry.Retry;
 
 /**
  * Ollama through Spring AI's {@link OllamaApi} (chat, tags, show) on the JDK HTTP client, plus the
@@ -48,13 +49,15 @@ final class OllamaConnection implements ProviderConnection {
                     .requestFactory(requests)
                     .requestInterceptor(
                         (request, body, execution) -> {
-                          try {
-                            return execution.execute(request, body);
-                          } catch (IOException e) {
-                            if (!StaleConnections.isStale(e)) {
-                              throw e;
+                          for (int attempt = 1; ; attempt++) {
+                            try {
+                              return execution.execute(request, body);
+                            } catch (IOException e) {
+                              if (attempt >= StaleConnections.ATTEMPTS
+                                  || !StaleConnections.isStale(e)) {
+                                throw e;
+                              }
                             }
-                            return execution.execute(request, body);
                           }
                         }))
             .webClientBuilder(
@@ -63,8 +66,9 @@ final class OllamaConnection implements ProviderConnection {
                     .filter(
                         (request, next) ->
                             next.exchange(request)
-                                .onErrorResume(
-                                    StaleConnections::isStale, e -> next.exchange(request))))
+                                .retryWhen(
+                                    Retry.max(StaleConnections.ATTEMPTS - 1)
+                                        .filter(StaleConnections::isStale))))
             .responseErrorHandler(new DefaultResponseErrorHandler())
             .build();
     this.chat = OllamaChatModel.builder().ollamaApi(api).retryTemplate(NoRetry.TEMPLATE).build();

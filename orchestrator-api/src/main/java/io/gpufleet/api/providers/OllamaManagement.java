@@ -84,14 +84,16 @@ final class OllamaManagement {
   private JsonNode send(HttpRequest request) {
     HttpResponse<byte[]> response;
     try {
-      try {
-        response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      } catch (IOException e) {
-        if (!StaleConnections.isStale(e)) {
-          throw e;
+      for (int attempt = 1; ; attempt++) {
+        try {
+          response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+          break;
+        } catch (IOException e) {
+          // a pooled connection the server had closed: the request never reached it
+          if (attempt >= StaleConnections.ATTEMPTS || !StaleConnections.isStale(e)) {
+            throw e;
+          }
         }
-        // a pooled connection the server had closed: the request never reached it
-        response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
       }
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

@@ -9,6 +9,9 @@ import java.util.Locale;
  */
 final class StaleConnections {
 
+  /** Tries of one request, the first included. */
+  static final int ATTEMPTS = 3;
+
   private StaleConnections() {}
 
   static boolean isStale(Throwable failure) {

@@ -145,6 +145,34 @@ class ChatApiIT extends IntegrationTest {
   }
 
   @Test
+  void aConnectionOllamaClosedWhileIdleIsSentAgainNotFailed() throws Exception {
+    assertThat(chat("{\"profileId\":\"" + profileId + "\"," + HELLO + "}").statusCode())
+        .isEqualTo(200);
+
+    // a restart closes every kept-alive connection, as an idle timeout or a proxy would
+    ollama.refuseConnections();
+    ollama.acceptConnections();
+    HttpResponse<String> plain = chat("{\"profileId\":\"" + profileId + "\"," + HELLO + "}");
+    ollama.refuseConnections();
+    ollama.acceptConnections();
+    HttpResponse<InputStream> streamed =
+        send(
+            request("/api/v1/chat")
+                .header("Authorization", "Bearer " + user.key())
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"profileId\":\"" + profileId + "\",\"stream\":true," + HELLO + "}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+
+    assertThat(plain.statusCode()).as(plain.body()).isEqualTo(200);
+    assertThat(streamed.statusCode()).isEqualTo(200);
+    List<SseReader.Event> events = SseReader.readAll(streamed.body());
+    assertThat(events.get(events.size() - 1).name()).isEqualTo("done");
+  }
+
+  @Test
   void chatCountsAgainstTheUsersChatBands() {
     HttpResponse<String> response = chat("{\"profileId\":\"" + profileId + "\"," + HELLO + "}");
 

@@ -27,6 +27,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class OllamaSimulator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OllamaSimulator.class);
+  private static final String IDLE_INTERVAL = "sun.net.httpserver.idleInterval";
+
+  static {
+    // Ollama (Go's http.Server without an IdleTimeout) keeps idle connections open; the JDK
+    // server would close them after 30 s. Read once, when the JDK server is first used.
+    if (System.getProperty(IDLE_INTERVAL) == null) {
+      System.setProperty(IDLE_INTERVAL, "86400");
+    }
+  }
 
   final OllamaSimulatorConfig config;
   final ModelStore models;
