@@ -14,6 +14,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class InferenceRoutes {
 
+  private static final long DROP_DELAY_NANOS = 150_000_000L;
+
   private final OllamaSimulator sim;
 
   InferenceRoutes(OllamaSimulator sim) {
@@ -124,6 +126,9 @@ final class InferenceRoutes {
       ex.startStream();
       for (int i = 0; i < tokens.size(); i++) {
         if (i == dropAfter) {
+          // the runner dies a moment after its last token, so that the client has read what
+          // came before the connection breaks
+          pause(DROP_DELAY_NANOS);
           throw new Exchange.Dropped();
         }
         pause(perToken);
