@@ -1,6 +1,8 @@
 package io.gpufleet.api.chat;
 
+import io.gpufleet.api.providers.ProviderErrors;
 import io.gpufleet.api.providers.ProviderProblem;
+import io.gpufleet.persistence.providers.ProviderKind;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -20,6 +22,8 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.util.retry.Retry;
 
 /**
  * Streams an answer over SSE: a {@code token} event per piece of text as the provider sends it,
@@ -60,35 +64,43 @@ class ChatStreamer {
           }
         };
 
+    AtomicBoolean received = new AtomicBoolean();
+    // Ollama over a pooled connection the server closed while idle: the request did not get
+    // through, so the whole stream is asked for again (never once a token has come)
+    Flux<ChatResponse> chunks =
+        Flux.defer(() -> target.connection().chatModel().stream(prompt))
+            .doOnNext(chunk -> received.set(true))
+            .retryWhen(
+                Retry.max(target.profile().getProvider() == ProviderKind.OLLAMA ? 2 : 0)
+                    .filter(e -> !received.get() && ProviderErrors.failedBeforeAnswer(e)));
     Disposable subscription =
-        target.connection().chatModel().stream(prompt)
-            .subscribe(
-                chunk -> {
-                  firstSignal.complete(null);
-                  tally.add(chunk);
-                  model.set(ChatService.modelOf(chunk, target));
-                  String piece = piece(chunk);
-                  if (!piece.isEmpty()) {
-                    text.append(piece);
-                    send(emitter, "token", new ChatViews.Token(piece));
-                  }
-                },
-                error -> {
-                  ProviderProblem problem = ChatService.problem(error, target);
-                  if (firstSignal.completeExceptionally(problem)) {
-                    return;
-                  }
-                  if (finished.compareAndSet(false, true)) {
-                    log.warn("Chat stream through {} failed: {}", target, problem.getMessage());
-                    recordPartial(userId, target, tally, started);
-                    send(emitter, "error", problem.toProblemDetail(path));
-                    emitter.complete();
-                  }
-                },
-                () -> {
-                  firstSignal.complete(null);
-                  settle.run();
-                });
+        chunks.subscribe(
+            chunk -> {
+              firstSignal.complete(null);
+              tally.add(chunk);
+              model.set(ChatService.modelOf(chunk, target));
+              String piece = piece(chunk);
+              if (!piece.isEmpty()) {
+                text.append(piece);
+                send(emitter, "token", new ChatViews.Token(piece));
+              }
+            },
+            error -> {
+              ProviderProblem problem = ChatService.problem(error, target);
+              if (firstSignal.completeExceptionally(problem)) {
+                return;
+              }
+              if (finished.compareAndSet(false, true)) {
+                log.warn("Chat stream through {} failed: {}", target, problem.getMessage());
+                recordPartial(userId, target, tally, started);
+                send(emitter, "error", problem.toProblemDetail(path));
+                emitter.complete();
+              }
+            },
+            () -> {
+              firstSignal.complete(null);
+              settle.run();
+            });
     emitter.onCompletion(subscription::dispose);
     emitter.onTimeout(subscription::dispose);
     emitter.onError(

@@ -16,7 +16,6 @@ import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.web.client.DefaultResponseErrorHandler;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.util.retry.Retry;
 
 /**
  * Ollama through Spring AI's {@link OllamaApi} (chat, tags, show) on the JDK HTTP client, plus the
@@ -60,15 +59,8 @@ final class OllamaConnection implements ProviderConnection {
                             }
                           }
                         }))
-            .webClientBuilder(
-                WebClient.builder()
-                    .clientConnector(streams)
-                    .filter(
-                        (request, next) ->
-                            next.exchange(request)
-                                .retryWhen(
-                                    Retry.max(StaleConnections.ATTEMPTS - 1)
-                                        .filter(StaleConnections::isStale))))
+            // a stream over a stale connection is tried again by the chat streamer, whole
+            .webClientBuilder(WebClient.builder().clientConnector(streams))
             .responseErrorHandler(new DefaultResponseErrorHandler())
             .build();
     this.chat = OllamaChatModel.builder().ollamaApi(api).retryTemplate(NoRetry.TEMPLATE).build();

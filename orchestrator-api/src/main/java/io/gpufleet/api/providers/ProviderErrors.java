@@ -71,6 +71,28 @@ public final class ProviderErrors {
         .with("retryable", false);
   }
 
+  /**
+   * Whether the call failed on a kept-alive connection that the server had closed while idle, so
+   * that the request never reached it and sending it again is safe.
+   */
+  public static boolean isStaleConnection(Throwable failure) {
+    return StaleConnections.isStale(failure);
+  }
+
+  /**
+   * Whether a streamed call failed while its request was being sent, before any answer: the JDK
+   * client retries a request whose pooled connection had expired, which a streamed body cannot take
+   * part in, so that case comes out as a failed request rather than a stale connection.
+   */
+  public static boolean failedBeforeAnswer(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof WebClientRequestException) {
+        return true;
+      }
+    }
+    return StaleConnections.isStale(failure);
+  }
+
   private static @Nullable Answer answer(Throwable t) {
     if (t instanceof OpenAIServiceException e) {
       return new Answer(e.statusCode(), first(e.headers().values("retry-after")), e.getMessage());
