@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,10 +19,12 @@ public class ProviderConnections {
   private record Cached(long version, ProviderConnection connection) {}
 
   private final SecretBox box;
+  private final EndpointResolver endpoints;
   private final Map<UUID, Cached> cache = new ConcurrentHashMap<>();
 
-  ProviderConnections(SecretBox box) {
+  ProviderConnections(SecretBox box, ObjectProvider<EndpointResolver> endpoints) {
     this.box = box;
+    this.endpoints = endpoints.getIfAvailable(() -> EndpointResolver.AS_STORED);
   }
 
   /** The profile's connection, built once per version of the profile. */
@@ -47,7 +50,7 @@ public class ProviderConnections {
   public ConnectionSpec spec(ProviderProfile profile) {
     return new ConnectionSpec(
         profile.getProvider(),
-        profile.getEndpoint(),
+        profile.getEndpoint() == null ? null : endpoints.resolve(profile.getEndpoint()),
         apiKey(profile),
         ProfileOptions.fromJson(profile.getOptions()).timeout());
   }
@@ -57,7 +60,15 @@ public class ProviderConnections {
   }
 
   /** A connection that is not cached: for testing settings before they are saved. */
-  ProviderConnection open(ConnectionSpec spec) {
+  ProviderConnection open(ConnectionSpec stored) {
+    ConnectionSpec spec =
+        stored.endpoint() == null
+            ? stored
+            : new ConnectionSpec(
+                stored.provider(),
+                endpoints.resolve(stored.endpoint()),
+                stored.apiKey(),
+                stored.timeout());
     return switch (spec.provider()) {
       case OLLAMA -> new OllamaConnection(spec);
       case OPENAI -> new OpenAiConnection(spec);

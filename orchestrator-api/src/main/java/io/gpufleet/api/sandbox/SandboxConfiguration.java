@@ -1,5 +1,6 @@
 package io.gpufleet.api.sandbox;
 
+import io.gpufleet.api.providers.EndpointResolver;
 import io.gpufleet.api.providers.SeedProfile;
 import io.gpufleet.persistence.providers.ProviderKind;
 import io.gpufleet.scheduler.models.HostResolver;
@@ -58,11 +59,22 @@ class SandboxConfiguration {
         OllamaSimulatorConfig.defaults().withTokensPerSecond(settings.tokensPerSecond()));
   }
 
-  /** ...and a profile that points at it ("Sandbox Ollama"), kept up to date at every start. */
+  /** The sandbox Ollama's stable name, which every process resolves to its own simulator. */
+  static final String SANDBOX_OLLAMA = "http://ollama.sandbox:11434";
+
+  /** ...and a profile that points at it ("Sandbox Ollama"). */
   @Bean
-  SeedProfile sandboxOllamaProfile(OllamaSimulator ollama) {
+  SeedProfile sandboxOllamaProfile() {
     return new SeedProfile(
-        "Sandbox Ollama", ProviderKind.OLLAMA, ollama.baseUrl(), "llama3.2:latest");
+        "Sandbox Ollama", ProviderKind.OLLAMA, SANDBOX_OLLAMA, "llama3.2:latest");
+  }
+
+  @Bean
+  EndpointResolver sandboxEndpoints(OllamaSimulator ollama) {
+    return endpoint ->
+        endpoint.startsWith(SANDBOX_OLLAMA)
+            ? ollama.baseUrl() + endpoint.substring(SANDBOX_OLLAMA.length())
+            : endpoint;
   }
 
   /**

@@ -223,8 +223,12 @@ class ProfilesApiIT extends IntegrationTest {
     }
 
     assertThat(sandbox).isNotNull();
-    assertThat(sandbox.path("endpoint").asString()).isEqualTo(ollama.baseUrl());
+    // a stable name that each process resolves to its own simulator
+    assertThat(sandbox.path("endpoint").asString()).isEqualTo("http://ollama.sandbox:11434");
     assertThat(sandbox.path("models").toString()).contains("llama3.2:latest");
+    JsonNode test =
+        json(post("/api/v1/profiles/" + sandbox.path("id").asString() + "/test", ADMIN_KEY, ""));
+    assertThat(test.path("connected").asBoolean()).as(test.toString()).isTrue();
   }
 
   @Nested
