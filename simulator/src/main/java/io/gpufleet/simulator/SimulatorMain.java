@@ -3,6 +3,8 @@ package io.gpufleet.simulator;
 import io.gpufleet.simulator.comfy.ComfyFleet;
 import io.gpufleet.simulator.comfy.ComfySimulator;
 import io.gpufleet.simulator.comfy.ComfySimulatorConfig;
+import io.gpufleet.simulator.ollama.OllamaSimulator;
+import io.gpufleet.simulator.ollama.OllamaSimulatorConfig;
 import io.gpufleet.simulator.sandbox.SandboxConfig;
 import io.gpufleet.simulator.sandbox.SandboxFleet;
 import java.time.Duration;
@@ -41,7 +43,8 @@ public final class SimulatorMain {
         flags.containsKey("comfy-port")
             || flags.containsKey("comfy-port-base")
             || flags.containsKey("comfy-count");
-    if (flags.containsKey("help") || !flags.containsKey("vast-port") && !comfy) {
+    if (flags.containsKey("help")
+        || !flags.containsKey("vast-port") && !comfy && !flags.containsKey("ollama-port")) {
       System.out.println(USAGE);
       return;
     }
@@ -68,6 +71,16 @@ public final class SimulatorMain {
         System.exit(2);
         return;
       }
+    }
+    if (flags.containsKey("ollama-port")) {
+      OllamaSimulator ollama =
+          OllamaSimulator.start(
+              OllamaSimulatorConfig.defaults()
+                  .withPort(Integer.parseInt(flags.get("ollama-port")))
+                  .withTokensPerSecond(
+                      Double.parseDouble(flags.getOrDefault("tokens-per-second", "20"))));
+      running.add(ollama);
+      System.out.println("Ollama:       " + ollama.baseUrl());
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -178,5 +191,7 @@ public final class SimulatorMain {
                                in both stock files, SDXL base and refiner)
         --gpu-name NAME        the ComfyUI's GPU (with --vram-gb, default 24)
         --steps-per-second F   sampling speed of simulated GPUs (default 20)
+        --ollama-port N        serve one Ollama on port N (0: any)
+        --tokens-per-second F  how fast the Ollama streams answers (default 20)
       """;
 }

@@ -39,6 +39,7 @@ class FleetController {
   private final BudgetGuard budget;
   private final BudgetSettings budgetSettings;
   private final ObjectProvider<GenerationFigures> figures;
+  private final ObjectProvider<LanguageModelSpend> llmSpend;
   private final Clock clock;
 
   FleetController(
@@ -47,12 +48,14 @@ class FleetController {
       BudgetGuard budget,
       BudgetSettings budgetSettings,
       ObjectProvider<GenerationFigures> figures,
+      ObjectProvider<LanguageModelSpend> llmSpend,
       Clock clock) {
     this.servers = servers;
     this.spend = spend;
     this.budget = budget;
     this.budgetSettings = budgetSettings;
     this.figures = figures;
+    this.llmSpend = llmSpend;
     this.clock = clock;
   }
 
@@ -72,11 +75,18 @@ class FleetController {
     GenerationFigures generations = figures.getIfAvailable(() -> GenerationFigures.NONE);
     Instant now = Instant.now(clock);
     GenerationFigures.Outcomes lastHour = generations.outcomes(now.minus(Duration.ofHours(1)), now);
+    FleetSpend.Spend today = spend.today();
+    FleetSpend.Spend month = spend.thisMonth();
+    LanguageModelSpend llm = llmSpend.getIfAvailable(() -> LanguageModelSpend.NONE);
+    BigDecimal llmToday = llm.spent(today.from(), today.to());
+    BigDecimal llmMonth = llm.spent(month.from(), month.to());
     return new Summary(
         new ServerCounts(byStatus, byHealth),
         spend.pricePerHourNow(),
-        spend.today().total(),
-        spend.thisMonth().total(),
+        today.total().add(llmToday),
+        month.total().add(llmMonth),
+        llmToday,
+        llmMonth,
         generations.queueDepth(),
         generations.running(),
         lastHour.completed(),
@@ -181,6 +191,8 @@ class FleetController {
       BigDecimal pricePerHour,
       BigDecimal spentToday,
       BigDecimal spentThisMonth,
+      BigDecimal llmSpentToday,
+      BigDecimal llmSpentThisMonth,
       long queueDepth,
       long running,
       long completedLastHour,

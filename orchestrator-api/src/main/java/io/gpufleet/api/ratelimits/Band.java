@@ -33,12 +33,17 @@ public enum Band {
       Kind.REQUESTS,
       Duration.ofHours(1),
       RateLimitOverrides::requestsPerHour,
-      RateLimitProperties::requestsPerHour);
+      RateLimitProperties::requestsPerHour),
+  // chat has no per-user override column yet: every user gets the configured defaults
+  CHAT_PER_MINUTE(Kind.CHAT, Duration.ofMinutes(1), o -> null, RateLimitProperties::chatPerMinute),
+  CHAT_PER_HOUR(Kind.CHAT, Duration.ofHours(1), o -> null, RateLimitProperties::chatPerHour),
+  CHAT_PER_DAY(Kind.CHAT, Duration.ofDays(1), o -> null, RateLimitProperties::chatPerDay);
 
   /** What a band counts. */
   public enum Kind {
     GENERATIONS,
-    REQUESTS
+    REQUESTS,
+    CHAT
   }
 
   private final Kind kind;

@@ -12,5 +12,8 @@ record RateLimitProperties(
     @DefaultValue("10") int generationsPerMinute,
     @DefaultValue("100") int generationsPerHour,
     @DefaultValue("1000") int generationsPerDay,
+    @DefaultValue("20") int chatPerMinute,
+    @DefaultValue("200") int chatPerHour,
+    @DefaultValue("2000") int chatPerDay,
     @DefaultValue("1000") int requestsPerMinute,
     @DefaultValue("10000") int requestsPerHour) {}

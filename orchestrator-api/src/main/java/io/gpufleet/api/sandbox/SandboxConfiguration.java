@@ -1,8 +1,13 @@
 package io.gpufleet.api.sandbox;
 
+import io.gpufleet.api.providers.EndpointResolver;
+import io.gpufleet.api.providers.SeedProfile;
 import io.gpufleet.api.system.GpuFleetProperties;
+import io.gpufleet.persistence.providers.ProviderKind;
 import io.gpufleet.scheduler.models.HostResolver;
 import io.gpufleet.scheduler.models.UrlProbe;
+import io.gpufleet.simulator.ollama.OllamaSimulator;
+import io.gpufleet.simulator.ollama.OllamaSimulatorConfig;
 import io.gpufleet.simulator.sandbox.SandboxConfig;
 import io.gpufleet.simulator.sandbox.SandboxDownloads;
 import io.gpufleet.simulator.sandbox.SandboxFleet;
@@ -54,6 +59,31 @@ class SandboxConfiguration {
   @Bean
   VastClient sandboxVastClient(SandboxFleet fleet) {
     return VastClient.builder().apiKey(fleet.vastApiKey()).baseUrl(fleet.vastBaseUrl()).build();
+  }
+
+  /** An Ollama on loopback, so that chat works with no network. */
+  @Bean(destroyMethod = "close")
+  OllamaSimulator sandboxOllama(SandboxSettings settings) {
+    return OllamaSimulator.start(
+        OllamaSimulatorConfig.defaults().withTokensPerSecond(settings.tokensPerSecond()));
+  }
+
+  /** The sandbox Ollama's stable name, which every process resolves to its own simulator. */
+  static final String SANDBOX_OLLAMA = "http://ollama.sandbox:11434";
+
+  /** ...and a profile that points at it ("Sandbox Ollama"). */
+  @Bean
+  SeedProfile sandboxOllamaProfile() {
+    return new SeedProfile(
+        "Sandbox Ollama", ProviderKind.OLLAMA, SANDBOX_OLLAMA, "llama3.2:latest");
+  }
+
+  @Bean
+  EndpointResolver sandboxEndpoints(OllamaSimulator ollama) {
+    return endpoint ->
+        endpoint.startsWith(SANDBOX_OLLAMA)
+            ? ollama.baseUrl() + endpoint.substring(SANDBOX_OLLAMA.length())
+            : endpoint;
   }
 
   /**

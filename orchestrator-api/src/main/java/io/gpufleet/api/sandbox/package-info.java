@@ -1,7 +1,7 @@
 /**
  * Sandbox mode: with no Vast.ai key, the simulated fleet runs in-process behind the real clients.
  */
-@ApplicationModule(allowedDependencies = {"system"})
+@ApplicationModule(allowedDependencies = {"providers", "system"})
 @NullMarked
 package io.gpufleet.api.sandbox;
 

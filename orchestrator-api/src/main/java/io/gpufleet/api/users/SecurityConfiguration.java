@@ -3,6 +3,7 @@ package io.gpufleet.api.users;
 import io.gpufleet.api.system.ErrorCodes;
 import io.gpufleet.api.system.ProblemWriter;
 import io.gpufleet.persistence.users.ApiKeyRepository;
+import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -58,7 +59,8 @@ class SecurityConfiguration {
     "/api/v1/executions/**",
     "/api/v1/models/**",
     "/api/v1/model-downloads/**",
-    "/api/v1/fleet/**"
+    "/api/v1/fleet/**",
+    "/api/v1/profiles/**"
   };
 
   @Bean
@@ -138,7 +140,11 @@ class SecurityConfiguration {
             AnonymousAuthenticationFilter.class)
         .authorizeHttpRequests(
             auth ->
-                auth.requestMatchers(PUBLIC)
+                // the dispatch that finishes a streamed answer (SSE) continues a request that
+                // was authorized when it began; API keys are not presented to it again
+                auth.dispatcherTypeMatchers(DispatcherType.ASYNC)
+                    .permitAll()
+                    .requestMatchers(PUBLIC)
                     .permitAll()
                     .requestMatchers("/actuator/**")
                     .hasRole("ADMIN")

@@ -77,7 +77,10 @@ class UserApiIT extends IntegrationTest {
             "generations/hour",
             "generations/day",
             "requests/minute",
-            "requests/hour");
+            "requests/hour",
+            "chat/minute",
+            "chat/hour",
+            "chat/day");
     assertThat(bands.get(0).path("limit").asInt()).isEqualTo(2);
     assertThat(bands.get(1).path("limit").asInt()).isEqualTo(100);
     assertThat(bands.get(4).path("limit").asInt()).isEqualTo(500);

@@ -87,6 +87,53 @@ async function readJson(response) {
   try { return await response.json(); } catch (e) { return null; }
 }
 
+/**
+ * POSTs and reads the answer as server-sent events, calling onEvent(name, data) for each as it
+ * arrives. A failure before the stream starts is thrown as an ApiError, like api()'s.
+ */
+export async function postStream(path, body, onEvent) {
+  if (!cookie('XSRF-TOKEN')) await fetch(BASE + '/me', { credentials: 'same-origin' }).catch(() => {});
+  const headers = { Accept: 'text/event-stream, application/problem+json', 'Content-Type': 'application/json' };
+  const token = cookie('XSRF-TOKEN');
+  if (token) headers['X-XSRF-TOKEN'] = token;
+  let response;
+  try {
+    response = await fetch(BASE + path, { method: 'POST', headers, credentials: 'same-origin', body: JSON.stringify(body) });
+  } catch (e) {
+    throw new ApiError(0, null, 'POST', path);
+  }
+  if (!response.ok) {
+    const problem = await readJson(response);
+    if (response.status === 401) onUnauthenticated();
+    throw new ApiError(response.status, problem, 'POST', path);
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end;
+    while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
+      let name = 'message';
+      const data = [];
+      for (const line of block.split(/\r?\n/)) {
+        if (line.startsWith('event:')) name = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+      }
+      if (data.length) {
+        const text = data.join('\n');
+        let parsed = text;
+        try { parsed = JSON.parse(text); } catch (e) { /* plain text data */ }
+        onEvent(name, parsed);
+      }
+    }
+  }
+}
+
 export const get = (path, opts) => api('GET', path, undefined, opts);
 export const post = (path, body) => api('POST', path, body);
 export const put = (path, body) => api('PUT', path, body);

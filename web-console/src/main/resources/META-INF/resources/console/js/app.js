@@ -18,6 +18,9 @@ const routes = [
   [/^\/generations\/([^/]+)$/, 'generation', 'generations'],
   [/^\/workflows$/, 'workflows', 'workflows'],
   [/^\/workflows\/([^/]+)$/, 'workflow', 'workflows'],
+  [/^\/chat$/, 'chat', 'chat'],
+  [/^\/profiles$/, 'profiles', 'profiles'],
+  [/^\/profiles\/([^/]+)$/, 'profile', 'profiles'],
   [/^\/users$/, 'users', 'users'],
   [/^\/users\/([^/]+)$/, 'user', 'users'],
 ];

@@ -48,7 +48,8 @@ export function render(el) {
       <div class="stat" data-stat="running"><div class="label">Running servers</div><div class="value">${counts.RUNNING || 0} <span class="muted" style="font-size:1rem">of ${total}</span></div></div>
       <div class="stat" data-stat="price"><div class="label">Cost now</div><div class="value">${money(perHour, 2)}/h</div></div>
       <div class="stat" data-stat="spend"><div class="label">Spent today</div><div class="value">${summary ? money(summary.spentToday, Number(summary.spentToday) < 1 ? 3 : 2) : '—'}</div>
-        ${summary ? html`<div class="muted">${money(summary.spentThisMonth, Number(summary.spentThisMonth) < 1 ? 3 : 2)} this month</div>` : ''}</div>
+        ${summary ? html`<div class="muted">${money(summary.spentThisMonth, Number(summary.spentThisMonth) < 1 ? 3 : 2)} this month</div>` : ''}
+        ${summary && Number(summary.llmSpentThisMonth) > 0 ? html`<div class="muted" data-llm-spend>language models: ${money(summary.llmSpentToday, 4)} today, ${money(summary.llmSpentThisMonth, 4)} this month</div>` : ''}</div>
       <div class="stat" data-stat="queue"><div class="label">Queue depth</div><div class="value">${queue}</div>
         ${summary ? html`<div class="muted">${summary.running} running</div>` : ''}</div>
       <div class="stat" data-stat="last-hour"><div class="label">Generations, last hour</div><div class="value">${summary ? summary.completedLastHour + summary.failedLastHour : '—'}</div>
