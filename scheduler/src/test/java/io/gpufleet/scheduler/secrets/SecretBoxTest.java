@@ -39,15 +39,19 @@ class SecretBoxTest {
 
       assertThatThrownBy(() -> box.decrypt(Base64.getEncoder().encodeToString(sealed)))
           .isInstanceOf(SecretBoxException.class)
-          .hasMessageContaining("tampered");
+          .hasMessageContaining("or was changed");
     }
 
     @Test
     void anotherKeyCannotOpenIt() {
       String sealed = box.encrypt("secret");
 
-      assertThatThrownBy(() -> new SecretBox(SecretBox.newKey()).decrypt(sealed))
-          .isInstanceOf(SecretBoxException.class);
+      assertThatThrownBy(
+              () ->
+                  new SecretBox(SecretBox.newKey(), "GPUFLEET_SECRETS_MASTER_KEY").decrypt(sealed))
+          .isInstanceOf(SecretBoxException.class)
+          .hasMessageContaining("sealed under another master key")
+          .hasMessageContaining("(GPUFLEET_SECRETS_MASTER_KEY)");
     }
 
     @Test
