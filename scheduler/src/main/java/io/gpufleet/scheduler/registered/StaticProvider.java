@@ -2,6 +2,8 @@ package io.gpufleet.scheduler.registered;
 
 import io.gpufleet.persistence.servers.DesiredState;
 import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.scheduler.outbound.OutboundPolicies;
+import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
 import io.gpufleet.scheduler.providers.MachineState;
 import io.gpufleet.scheduler.providers.MachineState.Endpoints;
 import io.gpufleet.scheduler.providers.MachineState.Phase;
@@ -27,14 +29,16 @@ import org.springframework.stereotype.Component;
 @Component
 public class StaticProvider implements ServerProvider {
 
-  public static final String NAME = "static";
+  public static final String NAME = OutboundPolicies.REGISTERED;
 
   private final SshScriptRunner ssh;
   private final PlatformKeyStore keys;
+  private final OutboundPolicies outbound;
 
-  StaticProvider(SshScriptRunner ssh, PlatformKeyStore keys) {
+  StaticProvider(SshScriptRunner ssh, PlatformKeyStore keys, OutboundPolicies outbound) {
     this.ssh = ssh;
     this.keys = keys;
+    this.outbound = outbound;
   }
 
   @Override
@@ -101,12 +105,20 @@ public class StaticProvider implements ServerProvider {
           false);
     }
     Deque<String> tail = new ArrayDeque<>();
+    int port = server.getSshPort() == null ? 22 : server.getSshPort();
+    String host;
+    try {
+      // the admin's host, checked and pinned: it cannot be rebound to a metadata address later
+      host = outbound.sshHost(server, server.getSshHost(), port);
+    } catch (UrlNotAllowedException e) {
+      throw new ProviderException(
+          Reason.API_ERROR,
+          "The SSH host of " + server.getName() + " is not allowed: " + e.getMessage(),
+          e.retryable());
+    }
     SshTarget target =
         new SshTarget(
-            server.getSshHost(),
-            server.getSshPort() == null ? 22 : server.getSshPort(),
-            server.getSshUser() == null ? "root" : server.getSshUser(),
-            keys.keyPair());
+            host, port, server.getSshUser() == null ? "root" : server.getSshUser(), keys.keyPair());
     try {
       ScriptResult result =
           ssh.run(

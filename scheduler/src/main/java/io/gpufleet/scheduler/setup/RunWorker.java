@@ -7,6 +7,8 @@ import io.gpufleet.persistence.setup.ExecutionStatus;
 import io.gpufleet.persistence.setup.ServerExecutionRepository;
 import io.gpufleet.scheduler.comfy.ComfyClients;
 import io.gpufleet.scheduler.health.HealthProber;
+import io.gpufleet.scheduler.outbound.OutboundPolicies;
+import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -39,6 +41,7 @@ class RunWorker {
   private final SetupSettings settings;
   private final Clock clock;
   private final TransactionTemplate ownTransaction;
+  private final OutboundPolicies outbound;
 
   RunWorker(
       ServerRepository servers,
@@ -50,7 +53,9 @@ class RunWorker {
       RunSupervisor supervisor,
       SetupSettings settings,
       Clock clock,
-      PlatformTransactionManager transactions) {
+      PlatformTransactionManager transactions,
+      OutboundPolicies outbound) {
+    this.outbound = outbound;
     this.servers = servers;
     this.executions = executions;
     this.runner = runner;
@@ -107,8 +112,13 @@ class RunWorker {
       return Outcome.failed(null, "The server has no SSH endpoint any more");
     }
     String user = server.getSshUser() == null ? settings.defaultUser() : server.getSshUser();
-    SshTarget target =
-        new SshTarget(server.getSshHost(), server.getSshPort(), user, keys.keyPair());
+    String host;
+    try {
+      host = outbound.sshHost(server, server.getSshHost(), server.getSshPort());
+    } catch (UrlNotAllowedException e) {
+      return Outcome.failed(null, "The server's SSH host is not allowed: " + e.getMessage());
+    }
+    SshTarget target = new SshTarget(host, server.getSshPort(), user, keys.keyPair());
     log.info("Setup run {} ({}) starts on {}", run.executionId, run.kind, target);
     ScriptRun ssh =
         runner.start(
