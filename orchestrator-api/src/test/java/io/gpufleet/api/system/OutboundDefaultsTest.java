@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.StandardEnvironment;
@@ -36,7 +37,9 @@ class OutboundDefaultsTest {
         .load("shipped", new ClassPathResource("application.yaml"))
         .forEach(source -> environment.getPropertySources().addLast(source));
     OutboundSettings settings =
-        new Binder(ConfigurationPropertySources.get(environment))
+        new Binder(
+                ConfigurationPropertySources.get(environment),
+                new PropertySourcesPlaceholdersResolver(environment))
             .bindOrCreate("gpufleet.outbound", OutboundSettings.class);
     HostResolver noDns =
         host -> {
