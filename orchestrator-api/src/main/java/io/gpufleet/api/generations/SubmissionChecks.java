@@ -6,12 +6,16 @@ import io.gpufleet.api.routing.RoutingPolicy;
 import io.gpufleet.api.sessions.GenerationSessions;
 import io.gpufleet.api.system.ApiException;
 import io.gpufleet.api.system.ErrorCodes;
+import io.gpufleet.api.system.UrlNotAllowed;
 import io.gpufleet.api.uploads.UploadStore;
 import io.gpufleet.api.users.AuthenticatedUser;
 import io.gpufleet.comfy.workflow.Workflow;
 import io.gpufleet.persistence.generations.GenerationRepository;
 import io.gpufleet.persistence.generations.GenerationStatus;
 import io.gpufleet.persistence.servers.ServerRepository;
+import io.gpufleet.scheduler.outbound.OutboundPolicies;
+import io.gpufleet.scheduler.outbound.OutboundPolicy;
+import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -38,6 +42,7 @@ class SubmissionChecks {
   private final GenerationSessions sessions;
   private final UploadStore uploads;
   private final GenerationProperties settings;
+  private final OutboundPolicy webhooks;
 
   SubmissionChecks(
       GenerationRepository generations,
@@ -45,7 +50,9 @@ class SubmissionChecks {
       FleetView fleet,
       GenerationSessions sessions,
       UploadStore uploads,
-      GenerationProperties settings) {
+      GenerationProperties settings,
+      OutboundPolicies outbound) {
+    this.webhooks = outbound.webhooks();
     this.generations = generations;
     this.servers = servers;
     this.fleet = fleet;
@@ -93,20 +100,29 @@ class SubmissionChecks {
     }
   }
 
-  /** Only absolute http(s) URLs with a host. */
-  static void requireValidWebhookUrl(@Nullable String url) {
+  /**
+   * Only absolute http(s) URLs with a host, that the outbound policy of webhooks lets the platform
+   * call now (it is checked again at every delivery).
+   */
+  void requireValidWebhookUrl(@Nullable String url) {
     if (url == null) {
       return;
     }
+    boolean wellFormed = false;
     try {
       URI uri = new URI(url);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-        return;
-      }
+      wellFormed = (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
     } catch (URISyntaxException e) {
-      // falls through
+      // not well-formed
     }
-    throw ApiException.invalidField("webhookUrl", "must be an absolute http or https URL");
+    if (!wellFormed) {
+      throw ApiException.invalidField("webhookUrl", "must be an absolute http or https URL");
+    }
+    try {
+      webhooks.check(url);
+    } catch (UrlNotAllowedException e) {
+      throw UrlNotAllowed.problem(e, "webhookUrl");
+    }
   }
 }

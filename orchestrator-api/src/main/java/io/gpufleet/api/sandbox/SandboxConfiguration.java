@@ -4,8 +4,11 @@ import io.gpufleet.api.providers.EndpointResolver;
 import io.gpufleet.api.providers.SeedProfile;
 import io.gpufleet.api.system.GpuFleetProperties;
 import io.gpufleet.persistence.providers.ProviderKind;
-import io.gpufleet.scheduler.models.HostResolver;
 import io.gpufleet.scheduler.models.UrlProbe;
+import io.gpufleet.scheduler.outbound.HostResolver;
+import io.gpufleet.scheduler.outbound.OutboundRules;
+import io.gpufleet.scheduler.outbound.OutboundSettings;
+import io.gpufleet.scheduler.outbound.OwnEndpoints;
 import io.gpufleet.simulator.ollama.OllamaSimulator;
 import io.gpufleet.simulator.ollama.OllamaSimulatorConfig;
 import io.gpufleet.simulator.sandbox.SandboxConfig;
@@ -87,13 +90,28 @@ class SandboxConfiguration {
   }
 
   /**
-   * No DNS in the sandbox: a model host that passed the allow list resolves to a public
-   * documentation address (the policy still checks it, and every IP literal is refused as ever).
+   * No DNS in the sandbox: a host that the model downloads' allowlist names resolves to a public
+   * documentation address (the policy still checks it, and every IP literal is refused as ever);
+   * any other host is resolved as usual.
    */
   @Bean
   @Primary
-  HostResolver sandboxHostResolver() {
-    return host -> List.of(InetAddress.getByName(SandboxDownloads.ADDRESS));
+  HostResolver sandboxHostResolver(OutboundSettings outbound) {
+    List<String> modelHosts = OutboundRules.models(outbound.models()).allowedHosts();
+    HostResolver system = HostResolver.system();
+    return host ->
+        OutboundRules.matches(host, modelHosts)
+            ? List.of(InetAddress.getByName(SandboxDownloads.ADDRESS))
+            : system.resolve(host);
+  }
+
+  /**
+   * The sandbox's own simulators listen on loopback: the outbound policy lets the platform reach
+   * 127.0.0.1 on those ports only (a registered server may be one of them), nothing else there.
+   */
+  @Bean
+  OwnEndpoints sandboxSimulators(SandboxFleet fleet) {
+    return (address, port) -> address.isLoopbackAddress() && fleet.servesOn(port);
   }
 
   /** No internet in the sandbox: every model URL answers 200 with the sandbox's file size. */

@@ -2,16 +2,19 @@ package io.gpufleet.api.servers;
 
 import io.gpufleet.api.servers.ServerViews.ConnectionResult;
 import io.gpufleet.api.system.ApiException;
+import io.gpufleet.api.system.UrlNotAllowed;
 import io.gpufleet.comfy.ComfyException;
 import io.gpufleet.comfy.SystemStats;
 import io.gpufleet.scheduler.comfy.ComfyClients;
+import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * Is there a ComfyUI at this URL that lets us in? Answers with its version, GPU, VRAM and latency,
- * or a problem that says what is wrong: nothing there, the token refused, not a ComfyUI.
+ * Is there a ComfyUI at this URL, one the outbound policy of servers lets the platform call ({@code
+ * 400 URL_NOT_ALLOWED} if not) that lets us in? Answers with its version, GPU, VRAM and latency, or
+ * a problem that says what is wrong: nothing there, the token refused, not a ComfyUI.
  */
 @Component
 class ConnectionCheck {
@@ -27,6 +30,8 @@ class ConnectionCheck {
     SystemStats stats;
     try {
       stats = clients.oneOff(url, token).systemStats();
+    } catch (UrlNotAllowedException e) {
+      throw UrlNotAllowed.problem(e, "comfyUrl");
     } catch (ComfyException.ApiError e) {
       if (e.status() == 401 || e.status() == 403) {
         throw refused(

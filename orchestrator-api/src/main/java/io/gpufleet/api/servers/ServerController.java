@@ -8,10 +8,13 @@ import io.gpufleet.api.servers.ServerViews.UpdateServer;
 import io.gpufleet.api.system.ApiException;
 import io.gpufleet.api.system.PageRequests;
 import io.gpufleet.api.system.PageResponse;
+import io.gpufleet.api.system.UrlNotAllowed;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.persistence.servers.ServerSpec;
 import io.gpufleet.persistence.servers.ServerStatus;
+import io.gpufleet.scheduler.outbound.OutboundPolicies;
+import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
 import io.gpufleet.scheduler.providers.ServerProviders;
 import io.gpufleet.scheduler.registered.StaticProvider;
 import io.gpufleet.scheduler.secrets.SecretBox;
@@ -58,6 +61,7 @@ class ServerController {
   private final ConnectionCheck connections;
   private final SecretBox secrets;
   private final ServerProviders providers;
+  private final OutboundPolicies outbound;
 
   ServerController(
       ServerLifecycle lifecycle,
@@ -65,7 +69,9 @@ class ServerController {
       Reconciler reconciler,
       ConnectionCheck connections,
       SecretBox secrets,
-      ServerProviders providers) {
+      ServerProviders providers,
+      OutboundPolicies outbound) {
+    this.outbound = outbound;
     this.lifecycle = lifecycle;
     this.servers = servers;
     this.reconciler = reconciler;
@@ -96,6 +102,16 @@ class ServerController {
       throw ApiException.invalidField("ssh", "is required to run start and stop commands");
     }
     String token = request.token() == null || request.token().isBlank() ? null : request.token();
+    if (request.ssh() != null) {
+      try {
+        outbound
+            .servers()
+            .checkAddress(
+                request.ssh().host(), request.ssh().port() == null ? 22 : request.ssh().port());
+      } catch (UrlNotAllowedException e) {
+        throw UrlNotAllowed.problem(e, "ssh.host");
+      }
+    }
     connections.check(request.comfyUrl(), token);
     return lifecycle.register(
         new NewRegisteredServer(

@@ -1,6 +1,7 @@
 package io.gpufleet.api.setup;
 
 import io.gpufleet.api.system.ApiException;
+import io.gpufleet.api.users.AuthenticatedUser;
 import io.gpufleet.persistence.setup.ScriptKind;
 import io.gpufleet.persistence.setup.ServerExecution;
 import io.gpufleet.persistence.setup.SetupScript;
@@ -20,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -56,8 +58,12 @@ class SetupController {
   }
 
   @PostMapping("/setup-scripts")
-  ResponseEntity<ScriptView> create(@Valid @RequestBody ScriptRequest request) {
-    ScriptView created = ScriptView.of(scripts.create(request.draft(ScriptKind.INSTALL)));
+  ResponseEntity<ScriptView> create(
+      @Valid @RequestBody ScriptRequest request, @AuthenticationPrincipal AuthenticatedUser user) {
+    ScriptView created =
+        ScriptView.of(
+            scripts.create(
+                request.draft(ScriptKind.INSTALL), ScriptVersionController.author(user)));
     return ResponseEntity.created(URI.create("/api/v1/setup-scripts/" + created.id()))
         .body(created);
   }
@@ -67,9 +73,15 @@ class SetupController {
     return ScriptView.of(scripts.get(id));
   }
 
+  /** A changed content is the next version; the one before stays in the history. */
   @PutMapping("/setup-scripts/{id}")
-  ScriptView update(@PathVariable UUID id, @Valid @RequestBody ScriptRequest request) {
-    return ScriptView.of(scripts.update(id, request.draft(scripts.get(id).getKind())));
+  ScriptView update(
+      @PathVariable UUID id,
+      @Valid @RequestBody ScriptRequest request,
+      @AuthenticationPrincipal AuthenticatedUser user) {
+    return ScriptView.of(
+        scripts.update(
+            id, request.draft(scripts.get(id).getKind()), ScriptVersionController.author(user)));
   }
 
   @DeleteMapping("/setup-scripts/{id}")

@@ -1,5 +1,8 @@
-/** The admin API for setup scripts and their runs on servers, with live output. */
-@ApplicationModule(allowedDependencies = {"system"})
+/**
+ * The admin API for setup scripts (with their history of versions) and their runs on servers, with
+ * live output.
+ */
+@ApplicationModule(allowedDependencies = {"system", "users"})
 @NullMarked
 package io.gpufleet.api.setup;
 

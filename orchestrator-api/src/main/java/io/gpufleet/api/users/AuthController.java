@@ -28,23 +28,43 @@ import org.springframework.web.bind.annotation.RestController;
 class AuthController {
 
   static final String BAD_CREDENTIALS = "BAD_CREDENTIALS";
+  static final String LOGIN_THROTTLED = "LOGIN_THROTTLED";
 
   private final AuthenticationManager authentication;
   private final SecurityContextRepository contexts;
   private final UserRepository users;
+  private final LoginThrottle throttle;
 
   AuthController(
       AuthenticationManager authentication,
       SecurityContextRepository contexts,
-      UserRepository users) {
+      UserRepository users,
+      LoginThrottle throttle) {
     this.authentication = authentication;
     this.contexts = contexts;
     this.users = users;
+    this.throttle = throttle;
   }
 
+  /**
+   * Logs in, unless this username or this client address failed too often lately ({@code 429
+   * LOGIN_THROTTLED} with {@code Retry-After}, whether or not the user exists). A wrong password
+   * and an unknown user get the same answer after the same work (the password is checked against a
+   * dummy hash).
+   */
   @PostMapping("/api/v1/auth/login")
   MeController.Me login(
       @Valid @RequestBody Login login, HttpServletRequest request, HttpServletResponse response) {
+    LoginThrottle.Attempt attempt = throttle.begin(login.username(), request.getRemoteAddr());
+    if (attempt.held()) {
+      long seconds = Math.max(1, (attempt.retryAfter().orElseThrow().toMillis() + 999) / 1000);
+      response.setHeader("Retry-After", Long.toString(seconds));
+      throw new ApiException(
+              HttpStatus.TOO_MANY_REQUESTS,
+              LOGIN_THROTTLED,
+              "Too many failed logins; try again in " + seconds + " s")
+          .with("retryAfterSeconds", seconds);
+    }
     try {
       authentication.authenticate(
           UsernamePasswordAuthenticationToken.unauthenticated(login.username(), login.password()));
@@ -52,6 +72,7 @@ class AuthController {
       throw new ApiException(
           HttpStatus.UNAUTHORIZED, BAD_CREDENTIALS, "Wrong username or password");
     }
+    throttle.succeeded(login.username(), attempt);
     AuthenticatedUser user =
         AuthenticatedUser.of(users.findByUsernameIgnoreCase(login.username()).orElseThrow());
     if (!user.isAdmin()) {

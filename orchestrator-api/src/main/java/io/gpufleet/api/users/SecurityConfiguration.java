@@ -9,11 +9,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AccountStatusUserDetailsChecker;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.UserDetailsChecker;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -72,6 +74,11 @@ class SecurityConfiguration {
   AuthenticationManager authenticationManager(UserDetailsService users, PasswordEncoder passwords) {
     DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
     provider.setPasswordEncoder(passwords);
+    // the password first, then whether the account may log in: a disabled account answers after
+    // the same work as any other (an unknown user is checked against a dummy hash by the provider)
+    UserDetailsChecker accountChecks = new AccountStatusUserDetailsChecker();
+    provider.setPreAuthenticationChecks(user -> {});
+    provider.setPostAuthenticationChecks(accountChecks);
     return new ProviderManager(provider);
   }
 

@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param initialBackoff the wait after the first failure; doubled after each further one
  * @param timeout how long one attempt may take
  * @param pollInterval how often each replica looks for due deliveries
+ * @param maxRedirects redirects followed (each checked by the outbound policy) before giving up
  */
 @ConfigurationProperties("gpufleet.webhooks")
 record WebhookProperties(
@@ -21,7 +22,8 @@ record WebhookProperties(
     @DefaultValue("5") int maxAttempts,
     @DefaultValue("10s") Duration initialBackoff,
     @DefaultValue("10s") Duration timeout,
-    @DefaultValue("500ms") Duration pollInterval) {
+    @DefaultValue("500ms") Duration pollInterval,
+    @DefaultValue("3") int maxRedirects) {
 
   @Override
   public String toString() {

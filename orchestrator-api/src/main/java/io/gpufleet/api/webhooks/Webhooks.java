@@ -5,13 +5,11 @@ import io.gpufleet.api.events.GenerationEventBus;
 import io.gpufleet.api.generations.GenerationViews;
 import io.gpufleet.persistence.generations.Generation;
 import io.gpufleet.persistence.generations.GenerationRepository;
+import io.gpufleet.scheduler.outbound.OutboundCalls;
+import io.gpufleet.scheduler.outbound.OutboundPolicies;
+import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -25,6 +23,11 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +42,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Webhooks of finished generations: {@code POST {event, generation}} to the generation's {@code
  * webhookUrl}, signed {@code X-GpuFleet-Signature: sha256=<hex HMAC-SHA256 of the body>}. Jobs live
  * in the database, so any replica may send them, once each (SKIP LOCKED), retried with doubling
- * backoff; every attempt is recorded.
+ * backoff; every attempt is recorded. Every attempt is held to the outbound policy of webhooks: the
+ * URL checked again, the connection pinned to the checked address, each redirect checked before the
+ * body is posted to it; a URL the policy refuses is given up at once.
  */
 @Component
 class Webhooks {
@@ -54,7 +59,8 @@ class Webhooks {
   private final GenerationRepository generations;
   private final WebhookProperties settings;
   private final Clock clock;
-  private final HttpClient http;
+  private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
+  private final OutboundCalls http;
   private final WebhookSecrets secrets;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -71,14 +77,22 @@ class Webhooks {
       WebhookProperties settings,
       WebhookSecrets secrets,
       Clock clock,
-      GenerationEventBus bus) {
+      GenerationEventBus bus,
+      OutboundPolicies outbound) {
     this.jdbc = jdbc;
     this.transaction = transaction;
     this.generations = generations;
     this.settings = settings;
     this.secrets = secrets;
     this.clock = clock;
-    this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+    this.http =
+        new OutboundCalls(
+            outbound.webhooks(),
+            new OkHttpClient.Builder()
+                .connectTimeout(settings.timeout())
+                .callTimeout(settings.timeout())
+                .build(),
+            settings.maxRedirects());
     bus.onPublished(this::enqueue);
   }
 
@@ -161,26 +175,28 @@ class Webhooks {
     int attempt = ((Number) job.get("attempts")).intValue() + 1;
     Integer code = null;
     String error = null;
+    boolean refused = false;
     try {
-      HttpRequest request =
-          HttpRequest.newBuilder(URI.create(url))
-              .timeout(settings.timeout())
-              .header("Content-Type", "application/json")
+      Request request =
+          new Request.Builder()
+              .url(url)
               .header("User-Agent", "gpufleet-webhooks")
               .header("X-GpuFleet-Event", event)
               .header("X-GpuFleet-Delivery", jobId.toString())
               .header(SIGNATURE_HEADER, "sha256=" + secrets.sign((UUID) job.get("user_id"), body))
-              .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+              .post(RequestBody.create(body, JSON_TYPE))
               .build();
-      code = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      try (Response response = http.execute(request)) {
+        code = response.code();
+      }
       if (code < 200 || code >= 300) {
         error = "HTTP " + code;
       }
+    } catch (UrlNotAllowedException e) {
+      error = UrlNotAllowedException.CODE + ": " + e.getMessage();
+      refused = !e.retryable();
     } catch (IOException | IllegalArgumentException e) {
       error = e.getClass().getSimpleName() + ": " + e.getMessage();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      error = "interrupted";
     }
     boolean ok = error == null;
     jdbc.update(
@@ -196,7 +212,8 @@ class Webhooks {
         error == null ? null : truncate(error),
         ok,
         Timestamp.from(now));
-    String state = ok ? "DELIVERED" : attempt >= settings.maxAttempts() ? "GAVE_UP" : "PENDING";
+    String state =
+        ok ? "DELIVERED" : refused || attempt >= settings.maxAttempts() ? "GAVE_UP" : "PENDING";
     Duration backoff = settings.initialBackoff().multipliedBy(1L << Math.min(attempt - 1, 20));
     jdbc.update(
         "UPDATE webhook_jobs SET attempts = ?, state = ?, next_attempt_at = ? WHERE id = ?",

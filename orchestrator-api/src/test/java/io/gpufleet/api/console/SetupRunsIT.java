@@ -70,6 +70,19 @@ class SetupRunsIT extends ConsoleTestBase {
     assertThat(page.locator("#exec-head [data-status]")).hasAttribute("data-status", "RUNNING");
     assertThat(page.locator("#log")).not().containsText("never printed");
     String executionId = page.url().replaceAll(".*#/executions/", "");
+    // the run names the version it ran, and that version says what ran
+    JsonNode ran = json(get("/api/v1/executions/" + executionId, ADMIN_KEY));
+    org.assertj.core.api.Assertions.assertThat(ran.path("scriptId").asString()).isEqualTo(script);
+    org.assertj.core.api.Assertions.assertThat(
+            json(get(
+                    "/api/v1/setup-scripts/"
+                        + script
+                        + "/versions/"
+                        + ran.path("scriptVersion").asInt(),
+                    ADMIN_KEY))
+                .path("content")
+                .asString())
+        .isEqualTo(SLOW_SCRIPT);
     // the chosen script ran this once: the server keeps its own
     var own = json(get("/api/v1/servers/" + serverId, ADMIN_KEY)).path("setupScriptId");
     org.assertj.core.api.Assertions.assertThat(own.isNull() || own.isMissingNode())
@@ -137,6 +150,45 @@ class SetupRunsIT extends ConsoleTestBase {
     org.assertj.core.api.Assertions.assertThat(
             get("/api/v1/setup-scripts/" + id, ADMIN_KEY).statusCode())
         .isEqualTo(404);
+  }
+
+  @Test
+  void anAdminReadsAScriptsHistoryComparesVersionsAndRestoresAnOldOne() {
+    String name = uniqueName("history");
+    String id = createScript(name, "#!/bin/bash\necho one\n");
+    HttpResponse<String> edited =
+        method(
+            "PUT",
+            "/api/v1/setup-scripts/" + id,
+            ADMIN_KEY,
+            JSON.writeValueAsString(
+                java.util.Map.of("name", name, "content", "#!/bin/bash\necho two\n")));
+    org.assertj.core.api.Assertions.assertThat(edited.statusCode()).isEqualTo(200);
+    logIn();
+    navLink("Setup").click();
+    page.locator("#scripts-table")
+        .getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(name))
+        .click();
+
+    Locator versions = page.locator("#versions-table tbody tr");
+    assertThat(versions).hasCount(2);
+    assertThat(versions.first()).containsText("v2");
+    assertThat(versions.first()).containsText("current");
+    assertThat(versions.first()).containsText(ADMIN_USER);
+    button("Diff v2").click();
+    Locator diff = page.getByLabel("Diff");
+    assertThat(diff).containsText("-echo one");
+    assertThat(diff).containsText("+echo two");
+
+    button("Restore v1").click();
+    assertThat(heading("Restore v1 of " + name + "?")).isVisible();
+    page.locator("#dialog")
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Restore v1"))
+        .click();
+
+    assertThat(versions).hasCount(3);
+    assertThat(versions.first()).containsText("v3");
+    assertThat(label("Script")).hasValue("#!/bin/bash\necho one\n");
   }
 
   // --- helpers

@@ -138,6 +138,45 @@ class WebhooksIT extends IntegrationTest {
     }
   }
 
+  @Test
+  void aRedirectToADeniedAddressIsRefusedAtSendTimeAndGivenUp() throws IOException {
+    server("hook-redirect", 50);
+    TestUser user = newUser("USER");
+    HttpServer redirecting = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    AtomicInteger calls = new AtomicInteger();
+    redirecting.createContext(
+        "/hook",
+        exchange -> {
+          calls.incrementAndGet();
+          exchange.getResponseHeaders().add("Location", "http://169.254.169.254/latest/meta-data/");
+          exchange.sendResponseHeaders(307, -1);
+          exchange.close();
+        });
+    redirecting.start();
+    receivers.add(redirecting);
+    String url = "http://127.0.0.1:" + redirecting.getAddress().getPort() + "/hook";
+
+    String id = submit(user, "{\"steps\":2,\"webhookUrl\":\"" + url + "\"}");
+
+    await(() -> deliveries(user, id).size() == 1);
+    JsonNode attempt = deliveries(user, id).get(0);
+    assertThat(attempt.path("succeeded").asBoolean()).isFalse();
+    assertThat(attempt.path("error").asString())
+        .startsWith("URL_NOT_ALLOWED")
+        .contains("169.254.169.254")
+        .contains("link-local");
+    // refused for good: no retry is scheduled, however late it gets
+    webhooks.deliverDue(Instant.now().plus(Duration.ofDays(1)));
+    assertThat(deliveries(user, id)).hasSize(1);
+    assertThat(calls.get()).isEqualTo(1);
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT state FROM webhook_jobs WHERE generation_id = ?",
+                String.class,
+                UUID.fromString(id)))
+        .isEqualTo("GAVE_UP");
+  }
+
   // --- helpers -----------------------------------------------------------------------------
 
   private Duration waitAfterLastAttempt(String id) {

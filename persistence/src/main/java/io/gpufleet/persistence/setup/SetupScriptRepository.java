@@ -1,11 +1,13 @@
 package io.gpufleet.persistence.setup;
 
+import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.transaction.annotation.Transactional;
@@ -18,6 +20,11 @@ public interface SetupScriptRepository extends JpaRepository<SetupScript, UUID> 
   Optional<SetupScript> findByNameIgnoreCase(String name);
 
   Optional<SetupScript> findByBuiltinKey(String builtinKey);
+
+  /** The script, its row locked until the transaction ends: saves of one script go one by one. */
+  @Lock(LockModeType.PESSIMISTIC_WRITE)
+  @Query("select s from SetupScript s where s.id = ?1")
+  Optional<SetupScript> findForUpdate(UUID id);
 
   /** Whether a server that is not destroyed is set up with the script. */
   @Query(

@@ -1,5 +1,7 @@
 package io.gpufleet.scheduler.models;
 
+import io.gpufleet.scheduler.outbound.OutboundPolicy;
+import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -11,19 +13,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Follows a model URL's redirects itself, hop by hop, checking every hop with the {@link
- * ModelUrlPolicy}; the server is later told to fetch the final URL, pinned to the address checked
- * here, and to follow no redirect of its own.
+ * OutboundPolicy} of model downloads; the server is later told to fetch the final URL, pinned to
+ * the address checked here, and to follow no redirect of its own.
  */
 public final class ModelPreflight {
 
   private static final Pattern FILENAME =
       Pattern.compile("filename\\*?=(?:UTF-8'')?\"?([^\";]+)\"?", Pattern.CASE_INSENSITIVE);
 
-  private final ModelUrlPolicy policy;
+  private final OutboundPolicy policy;
   private final UrlProbe probe;
   private final int maxHops;
 
-  public ModelPreflight(ModelUrlPolicy policy, UrlProbe probe, int maxHops) {
+  public ModelPreflight(OutboundPolicy policy, UrlProbe probe, int maxHops) {
     this.policy = policy;
     this.probe = probe;
     this.maxHops = maxHops;
@@ -50,7 +52,7 @@ public final class ModelPreflight {
    *     there are too many hops
    */
   public Result run(String url) {
-    ModelUrlPolicy.Checked checked = policy.check(url);
+    OutboundPolicy.Checked checked = check(url);
     for (int hop = 0; ; hop++) {
       UrlProbe.Hop answer;
       try {
@@ -76,7 +78,7 @@ public final class ModelPreflight {
               checked.url().toString(), "a redirect to an invalid URL");
         }
         try {
-          checked = policy.check(next);
+          checked = check(next.toString());
         } catch (ModelUrlRefusedException e) {
           throw new ModelUrlRefusedException(
               next.toString(), "a redirect to " + next + " was refused: " + e.getMessage());
@@ -93,6 +95,14 @@ public final class ModelPreflight {
           checked.addresses().get(0),
           answer.contentLength(),
           suggestedName(checked.url(), answer.contentDisposition()));
+    }
+  }
+
+  private OutboundPolicy.Checked check(String url) {
+    try {
+      return policy.check(url);
+    } catch (UrlNotAllowedException e) {
+      throw new ModelUrlRefusedException(e.url(), e.getMessage());
     }
   }
 

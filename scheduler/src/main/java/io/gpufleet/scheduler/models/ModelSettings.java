@@ -7,11 +7,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Model downloads ({@code gpufleet.models.*}).
+ * Model downloads ({@code gpufleet.models.*}); where from is the outbound policy's ({@code
+ * gpufleet.outbound.models.*}).
  *
  * @param maxConcurrentPerServer downloads active at once on one server; more are refused
  * @param dailyBytesPerUser what one user may download per UTC day, over all servers
- * @param allowedHosts hosts model URLs may come from ({@code *.} matches subdomains)
  * @param folders the model folders downloads may go to
  * @param maxRedirects redirects followed (each one checked) before a URL is refused
  * @param preflightTimeout for each HEAD of the preflight
@@ -23,8 +23,6 @@ import org.springframework.util.unit.DataSize;
 public record ModelSettings(
     @DefaultValue("5") int maxConcurrentPerServer,
     @DefaultValue("100GB") DataSize dailyBytesPerUser,
-    @DefaultValue({"huggingface.co", "*.huggingface.co", "*.hf.co", "civitai.com", "*.civitai.com"})
-        List<String> allowedHosts,
     @DefaultValue({"checkpoints", "loras", "vae", "controlnet", "upscale_models", "embeddings"})
         List<String> folders,
     @DefaultValue("5") int maxRedirects,
@@ -40,7 +38,6 @@ public record ModelSettings(
     if (maxDownloadThreads < 1) {
       throw new IllegalArgumentException("maxDownloadThreads must be at least 1");
     }
-    allowedHosts = List.copyOf(allowedHosts);
     folders = List.copyOf(folders);
   }
 }

@@ -1,5 +1,6 @@
 package io.gpufleet.scheduler.models;
 
+import io.gpufleet.scheduler.outbound.OutboundPolicies;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -9,16 +10,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The URL policy and preflight with the real resolver and HTTP probe. The sandbox declares its own
- * {@link HostResolver} and {@link UrlProbe} as primary beans (it has no internet).
+ * The preflight under the outbound policy of model downloads, with the real HTTP probe. The sandbox
+ * declares its own {@link UrlProbe} as a primary bean (it has no internet).
  */
 @Configuration(proxyBeanMethods = false)
 class ModelsConfiguration {
-
-  @Bean
-  HostResolver systemHostResolver() {
-    return HostResolver.system();
-  }
 
   @Bean
   UrlProbe httpUrlProbe(ModelSettings settings) {
@@ -26,13 +22,8 @@ class ModelsConfiguration {
   }
 
   @Bean
-  ModelUrlPolicy modelUrlPolicy(ModelSettings settings, HostResolver resolver) {
-    return new ModelUrlPolicy(settings.allowedHosts(), resolver);
-  }
-
-  @Bean
-  ModelPreflight modelPreflight(ModelSettings settings, ModelUrlPolicy policy, UrlProbe probe) {
-    return new ModelPreflight(policy, probe, settings.maxRedirects());
+  ModelPreflight modelPreflight(ModelSettings settings, OutboundPolicies policies, UrlProbe probe) {
+    return new ModelPreflight(policies.models(), probe, settings.maxRedirects());
   }
 
   /** Downloads and inventory refreshes; each download holds a thread while it runs. */

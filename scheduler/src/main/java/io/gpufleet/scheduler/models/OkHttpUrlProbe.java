@@ -2,6 +2,7 @@ package io.gpufleet.scheduler.models;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.Proxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -24,13 +25,24 @@ final class OkHttpUrlProbe implements UrlProbe {
         new OkHttpClient.Builder()
             .followRedirects(false)
             .followSslRedirects(false)
+            .proxy(Proxy.NO_PROXY)
             .callTimeout(timeout)
             .build();
   }
 
   @Override
   public Hop probe(URI url, List<InetAddress> addresses) throws IOException {
-    OkHttpClient pinned = base.newBuilder().dns(host -> addresses).build();
+    String checkedHost = url.getHost();
+    OkHttpClient pinned =
+        base.newBuilder()
+            .dns(
+                host -> {
+                  if (host.equalsIgnoreCase(checkedHost)) {
+                    return addresses;
+                  }
+                  throw new java.net.UnknownHostException(host + " was not checked");
+                })
+            .build();
     Hop head = call(pinned, new Request.Builder().url(url.toString()).head().build());
     if (head.status() != 405 && head.status() != 403) {
       return head;

@@ -2,6 +2,8 @@ package io.gpufleet.scheduler.models;
 
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerStatus;
+import io.gpufleet.scheduler.outbound.OutboundPolicies;
+import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
 import io.gpufleet.scheduler.setup.PlatformKeyStore;
 import io.gpufleet.scheduler.setup.ScriptOutputListener;
 import io.gpufleet.scheduler.setup.ScriptResult;
@@ -21,8 +23,14 @@ class ServerShell {
   private final SshScriptRunner runner;
   private final PlatformKeyStore keys;
   private final SetupSettings setup;
+  private final OutboundPolicies outbound;
 
-  ServerShell(SshScriptRunner runner, PlatformKeyStore keys, SetupSettings setup) {
+  ServerShell(
+      SshScriptRunner runner,
+      PlatformKeyStore keys,
+      SetupSettings setup,
+      OutboundPolicies outbound) {
+    this.outbound = outbound;
     this.runner = runner;
     this.keys = keys;
     this.setup = setup;
@@ -42,8 +50,17 @@ class ServerShell {
           ModelDownloadException.Kind.SERVER_NOT_RUNNING,
           "Server " + server.getName() + " has no SSH endpoint");
     }
-    String user = server.getAccess().sshUser();
-    return new SshTarget(host, port, user == null ? setup.defaultUser() : user, keys.keyPair());
+    String user =
+        server.getAccess().sshUser() == null ? setup.defaultUser() : server.getAccess().sshUser();
+    String pinned;
+    try {
+      pinned = outbound.sshHost(server, host, port);
+    } catch (UrlNotAllowedException e) {
+      throw new ModelDownloadException(
+          ModelDownloadException.Kind.SERVER_NOT_RUNNING,
+          "The SSH host of " + server.getName() + " is not allowed: " + e.getMessage());
+    }
+    return new SshTarget(pinned, port, user, keys.keyPair());
   }
 
   ScriptRun start(Server server, String script, Map<String, String> env, ScriptOutputListener out) {

@@ -1,8 +1,8 @@
 /**
  * Model files on servers: what each server holds ({@link
  * io.gpufleet.scheduler.models.ModelInventory}), downloads by URL over SSH with progress, limits
- * and a URL policy against server-side request forgery ({@link
- * io.gpufleet.scheduler.models.ModelUrlPolicy}).
+ * and the outbound policy of model downloads against server-side request forgery ({@link
+ * io.gpufleet.scheduler.outbound.OutboundPolicies#models()}).
  */
 @NullMarked
 package io.gpufleet.scheduler.models;

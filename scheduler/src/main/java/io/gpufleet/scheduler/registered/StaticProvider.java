@@ -3,6 +3,8 @@ package io.gpufleet.scheduler.registered;
 import io.gpufleet.persistence.servers.Addresses;
 import io.gpufleet.persistence.servers.DesiredState;
 import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.scheduler.outbound.OutboundPolicies;
+import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
 import io.gpufleet.scheduler.providers.MachineState;
 import io.gpufleet.scheduler.providers.MachineState.Endpoints;
 import io.gpufleet.scheduler.providers.MachineState.Phase;
@@ -28,14 +30,16 @@ import org.springframework.stereotype.Component;
 @Component
 public class StaticProvider implements ServerProvider {
 
-  public static final String NAME = "static";
+  public static final String NAME = OutboundPolicies.REGISTERED;
 
   private final SshScriptRunner ssh;
   private final PlatformKeyStore keys;
+  private final OutboundPolicies outbound;
 
-  StaticProvider(SshScriptRunner ssh, PlatformKeyStore keys) {
+  StaticProvider(SshScriptRunner ssh, PlatformKeyStore keys, OutboundPolicies outbound) {
     this.ssh = ssh;
     this.keys = keys;
+    this.outbound = outbound;
   }
 
   @Override
@@ -101,13 +105,22 @@ public class StaticProvider implements ServerProvider {
           false);
     }
     Deque<String> tail = new ArrayDeque<>();
-    Addresses at = server.getAddresses();
-    String user = server.getAccess().sshUser();
+    int port = server.getAddresses().sshPort() == null ? 22 : server.getAddresses().sshPort();
+    String host;
+    try {
+      // the admin's host, checked and pinned: it cannot be rebound to a metadata address later
+      host = outbound.sshHost(server, server.getAddresses().sshHost(), port);
+    } catch (UrlNotAllowedException e) {
+      throw new ProviderException(
+          Reason.API_ERROR,
+          "The SSH host of " + server.getName() + " is not allowed: " + e.getMessage(),
+          e.retryable());
+    }
     SshTarget target =
         new SshTarget(
-            at.sshHost(),
-            at.sshPort() == null ? 22 : at.sshPort(),
-            user == null ? "root" : user,
+            host,
+            port,
+            server.getAccess().sshUser() == null ? "root" : server.getAccess().sshUser(),
             keys.keyPair());
     try {
       ScriptResult result =

@@ -7,6 +7,8 @@ import io.gpufleet.persistence.setup.ExecutionStatus;
 import io.gpufleet.persistence.setup.ServerExecutionRepository;
 import io.gpufleet.scheduler.comfy.ComfyClients;
 import io.gpufleet.scheduler.health.HealthProber;
+import io.gpufleet.scheduler.outbound.OutboundPolicies;
+import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -39,6 +41,7 @@ class RunWorker {
   private final SetupSettings settings;
   private final Clock clock;
   private final TransactionTemplate ownTransaction;
+  private final OutboundPolicies outbound;
 
   RunWorker(
       ServerRepository servers,
@@ -50,7 +53,9 @@ class RunWorker {
       RunSupervisor supervisor,
       SetupSettings settings,
       Clock clock,
-      PlatformTransactionManager transactions) {
+      PlatformTransactionManager transactions,
+      OutboundPolicies outbound) {
+    this.outbound = outbound;
     this.servers = servers;
     this.executions = executions;
     this.runner = runner;
@@ -103,14 +108,22 @@ class RunWorker {
 
   private Outcome runScript(ActiveRun run) throws InterruptedException {
     Server server = servers.findById(run.serverId).orElse(null);
-    String host = server == null ? null : server.getAddresses().sshHost();
+    String address = server == null ? null : server.getAddresses().sshHost();
     Integer port = server == null ? null : server.getAddresses().sshPort();
-    if (server == null || host == null || port == null) {
+    if (server == null || address == null || port == null) {
       return Outcome.failed(null, "The server has no SSH endpoint any more");
     }
-    String user = server.getAccess().sshUser();
-    SshTarget target =
-        new SshTarget(host, port, user == null ? settings.defaultUser() : user, keys.keyPair());
+    String user =
+        server.getAccess().sshUser() == null
+            ? settings.defaultUser()
+            : server.getAccess().sshUser();
+    String host;
+    try {
+      host = outbound.sshHost(server, address, port);
+    } catch (UrlNotAllowedException e) {
+      return Outcome.failed(null, "The server's SSH host is not allowed: " + e.getMessage());
+    }
+    SshTarget target = new SshTarget(host, port, user, keys.keyPair());
     log.info("Setup run {} ({}) starts on {}", run.executionId, run.kind, target);
     ScriptRun ssh =
         runner.start(

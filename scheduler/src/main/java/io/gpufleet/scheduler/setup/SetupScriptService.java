@@ -4,6 +4,8 @@ import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.setup.ScriptKind;
 import io.gpufleet.persistence.setup.SetupScript;
 import io.gpufleet.persistence.setup.SetupScriptRepository;
+import io.gpufleet.persistence.setup.SetupScriptVersion;
+import io.gpufleet.persistence.setup.SetupScriptVersionRepository;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -33,10 +35,13 @@ public class SetupScriptService implements SmartInitializingSingleton {
   public static final String BUILTIN_RESET = "reset-comfyui";
 
   private final SetupScriptRepository scripts;
+  private final SetupScriptVersionRepository versions;
   private final Clock clock;
 
-  SetupScriptService(SetupScriptRepository scripts, Clock clock) {
+  SetupScriptService(
+      SetupScriptRepository scripts, SetupScriptVersionRepository versions, Clock clock) {
     this.scripts = scripts;
+    this.versions = versions;
     this.clock = clock;
   }
 
@@ -76,6 +81,16 @@ public class SetupScriptService implements SmartInitializingSingleton {
             kind.name(),
             now());
     if (added == 1) {
+      scripts
+          .findByBuiltinKey(key)
+          .ifPresent(
+              script ->
+                  versions.save(
+                      new SetupScriptVersion(
+                          script,
+                          ScriptAuthor.PLATFORM.id(),
+                          ScriptAuthor.PLATFORM.name(),
+                          now())));
       log.info("Added the builtin setup script \"{}\"", name);
     } else if (scripts.findByBuiltinKey(key).isEmpty()) {
       log.warn("Could not add the builtin setup script \"{}\": another script has that name", name);
@@ -114,10 +129,22 @@ public class SetupScriptService implements SmartInitializingSingleton {
    */
   @Transactional
   public SetupScript create(SetupScriptDraft draft) {
+    return create(draft, ScriptAuthor.PLATFORM);
+  }
+
+  /**
+   * A new script; its content is version 1, saved by {@code author}.
+   *
+   * @throws SetupConflictException {@code SETUP_SCRIPT_NAME_TAKEN}
+   */
+  @Transactional
+  public SetupScript create(SetupScriptDraft draft, ScriptAuthor author) {
     refuseTakenName(draft.name(), null);
     SetupScript script =
         new SetupScript(draft.name(), draft.description(), draft.content(), draft.kind(), now());
-    return saveChecked(script, draft.name());
+    SetupScript saved = saveChecked(script, draft.name());
+    versions.save(new SetupScriptVersion(saved, author.id(), author.name(), now()));
+    return saved;
   }
 
   /**
@@ -130,15 +157,76 @@ public class SetupScriptService implements SmartInitializingSingleton {
    */
   @Transactional
   public SetupScript update(UUID id, SetupScriptDraft draft) {
-    SetupScript script = get(id);
+    return update(id, draft, ScriptAuthor.PLATFORM);
+  }
+
+  /**
+   * As {@link #update(UUID, SetupScriptDraft)}, by {@code author}: a changed content becomes the
+   * next version, and every earlier one stays readable. Saves of one script wait for each other.
+   */
+  @Transactional
+  public SetupScript update(UUID id, SetupScriptDraft draft, ScriptAuthor author) {
+    SetupScript script =
+        scripts.findForUpdate(id).orElseThrow(() -> SetupNotFoundException.script(id));
     if (script.isBuiltin() && script.getKind() != draft.kind()) {
       throw new SetupConflictException(
           SetupConflictException.SCRIPT_WRONG_KIND,
           "The builtin script \"" + script.getName() + "\" stays " + script.getKind());
     }
     refuseTakenName(draft.name(), id);
+    int before = script.getVersion();
     script.edit(draft.name(), draft.description(), draft.content(), draft.kind(), now());
-    return saveChecked(script, draft.name());
+    SetupScript saved = saveChecked(script, draft.name());
+    if (saved.getVersion() != before) {
+      versions.save(new SetupScriptVersion(saved, author.id(), author.name(), now()));
+    }
+    return saved;
+  }
+
+  /** Every recorded version of the script, newest first. */
+  @Transactional(readOnly = true)
+  public List<SetupScriptVersion> versions(UUID id) {
+    get(id);
+    return versions.findByScriptIdOrderByVersionDesc(id);
+  }
+
+  /**
+   * @throws SetupNotFoundException if there is no such script or version
+   */
+  @Transactional(readOnly = true)
+  public SetupScriptVersion version(UUID id, int version) {
+    get(id);
+    return versions
+        .findByScriptIdAndVersion(id, version)
+        .orElseThrow(() -> SetupNotFoundException.version(id, version));
+  }
+
+  /**
+   * What changed from version {@code against} to version {@code version}, as a unified diff.
+   *
+   * @throws SetupNotFoundException if there is no such script or version
+   */
+  @Transactional(readOnly = true)
+  public String diff(UUID id, int version, int against) {
+    SetupScriptVersion to = version(id, version);
+    SetupScriptVersion from = version(id, against);
+    return ScriptDiff.unified(
+        "v" + from.getVersion(), from.getContent(), "v" + to.getVersion(), to.getContent());
+  }
+
+  /**
+   * Saves version {@code version}'s content as the script's content: a new version (unless it is
+   * the content already), so the restore is in the history like any save.
+   */
+  @Transactional
+  public SetupScript restore(UUID id, int version, ScriptAuthor author) {
+    SetupScriptVersion old = version(id, version);
+    SetupScript script = get(id);
+    return update(
+        id,
+        new SetupScriptDraft(
+            script.getName(), script.getDescription(), old.getContent(), script.getKind()),
+        author);
   }
 
   /**

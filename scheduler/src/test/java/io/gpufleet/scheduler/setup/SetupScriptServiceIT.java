@@ -9,10 +9,18 @@ import io.gpufleet.persistence.servers.ServerSpec;
 import io.gpufleet.persistence.setup.ScriptKind;
 import io.gpufleet.persistence.setup.SetupScript;
 import io.gpufleet.persistence.setup.SetupScriptRepository;
+import io.gpufleet.persistence.setup.SetupScriptVersion;
 import io.gpufleet.scheduler.SchedulerIntegrationTest;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -150,6 +158,102 @@ class SetupScriptServiceIT extends SchedulerIntegrationTest {
           .isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> new SetupScriptDraft("name", null, "  ", ScriptKind.INSTALL))
           .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  /** Nothing a save replaces is lost. */
+  @Nested
+  class History {
+
+    private final ScriptAuthor alice = new ScriptAuthor(UUID.randomUUID(), "alice");
+    private final ScriptAuthor bob = new ScriptAuthor(UUID.randomUUID(), "bob");
+
+    @Test
+    void everyChangedContentIsAVersionWithWhoSavedItAndWhen() {
+      SetupScript script = scripts.create(draft("history", "echo 1\n"), alice);
+      scripts.update(script.getId(), named(script.getName(), "echo 2\n"), bob);
+      // a rename alone changes no content: no version
+      scripts.update(script.getId(), named(script.getName() + "-x", "echo 2\n"), alice);
+      scripts.update(script.getId(), named(script.getName() + "-x", "echo 3\n"), alice);
+
+      List<SetupScriptVersion> history = scripts.versions(script.getId());
+
+      assertThat(history).extracting(SetupScriptVersion::getVersion).containsExactly(3, 2, 1);
+      assertThat(history)
+          .extracting(SetupScriptVersion::getAuthorName)
+          .containsExactly("alice", "bob", "alice");
+      assertThat(history.get(1).getAuthorId()).isEqualTo(bob.id());
+      assertThat(history)
+          .extracting(SetupScriptVersion::getContent)
+          .containsExactly("echo 3\n", "echo 2\n", "echo 1\n");
+      assertThat(history).allSatisfy(v -> assertThat(v.getSavedAt()).isNotNull());
+      assertThat(scripts.get(script.getId()).getVersion()).isEqualTo(3);
+    }
+
+    @Test
+    void twoVersionsAreComparedAsAUnifiedDiff() {
+      SetupScript script =
+          scripts.create(draft("diff", "#!/bin/bash\napt-get update\necho one\n"), alice);
+      scripts.update(
+          script.getId(),
+          named(script.getName(), "#!/bin/bash\napt-get update\necho two\nreboot\n"),
+          bob);
+
+      assertThat(scripts.diff(script.getId(), 2, 1))
+          .isEqualTo(
+              "--- v1\n+++ v2\n@@ -1,3 +1,4 @@\n #!/bin/bash\n apt-get update\n-echo one\n"
+                  + "+echo two\n+reboot\n");
+      assertThat(scripts.diff(script.getId(), 2, 2)).isEmpty();
+      assertThatThrownBy(() -> scripts.diff(script.getId(), 2, 7))
+          .isInstanceOf(SetupNotFoundException.class)
+          .extracting(e -> ((SetupNotFoundException) e).code())
+          .isEqualTo(SetupNotFoundException.SCRIPT_VERSION);
+    }
+
+    @Test
+    void aRestoreIsANewSaveOfTheOldContent() {
+      SetupScript script = scripts.create(draft("restore", "echo good\n"), alice);
+      scripts.update(script.getId(), named(script.getName(), "echo broken\n"), bob);
+
+      SetupScript restored = scripts.restore(script.getId(), 1, alice);
+
+      assertThat(restored.getVersion()).isEqualTo(3);
+      assertThat(restored.getContent()).isEqualTo("echo good\n");
+      assertThat(scripts.version(script.getId(), 2).getContent()).isEqualTo("echo broken\n");
+      assertThat(scripts.version(script.getId(), 3).getAuthorName()).isEqualTo("alice");
+    }
+
+    @Test
+    void savesAtTheSameTimeEachGetAVersionOfTheirOwn() throws Exception {
+      SetupScript script = scripts.create(draft("race", "echo 0\n"), alice);
+      int saves = 4;
+      ExecutorService pool = Executors.newFixedThreadPool(saves);
+      try {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<SetupScript>> done = new ArrayList<>();
+        for (int i = 1; i <= saves; i++) {
+          String content = "echo " + i + "\n";
+          done.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return scripts.update(script.getId(), named(script.getName(), content), bob);
+                  }));
+        }
+        start.countDown();
+        for (Future<SetupScript> f : done) {
+          f.get(30, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+
+      assertThat(scripts.versions(script.getId()))
+          .extracting(SetupScriptVersion::getVersion)
+          .containsExactly(5, 4, 3, 2, 1);
+      assertThat(scripts.versions(script.getId()))
+          .extracting(SetupScriptVersion::getContent)
+          .containsExactlyInAnyOrder("echo 0\n", "echo 1\n", "echo 2\n", "echo 3\n", "echo 4\n");
     }
   }
 

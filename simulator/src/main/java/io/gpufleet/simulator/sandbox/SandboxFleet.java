@@ -85,6 +85,14 @@ public final class SandboxFleet implements AutoCloseable {
     return vast.apiKey();
   }
 
+  /**
+   * Whether one of this fleet's simulators listens on this loopback port: the Vast.ai API, or an
+   * instance's SSH endpoint or ComfyUI.
+   */
+  public boolean servesOn(int port) {
+    return port == java.net.URI.create(vast.baseUrl()).getPort() || machines.serves(port);
+  }
+
   /** The ComfyUI of a running, set-up instance. */
   public Optional<ComfySimulator> comfyOf(long instanceId) {
     return machines.comfyOf(instanceId);

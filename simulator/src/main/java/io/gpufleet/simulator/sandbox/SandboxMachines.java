@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
@@ -51,6 +52,7 @@ final class SandboxMachines implements InstanceHosts {
     ports.putIfAbsent(22, freePort());
     ports.putIfAbsent(COMFY_PORT, freePort());
     Machine machine = new Machine(launch.instanceId());
+    machine.ports = Set.copyOf(ports.values());
     SshSimulatorConfig.Builder ssh =
         SshSimulatorConfig.builder()
             .port(ports.get(22))
@@ -106,6 +108,16 @@ final class SandboxMachines implements InstanceHosts {
     return machine == null ? Optional.empty() : Optional.ofNullable(machine.comfy);
   }
 
+  /** Whether a running instance has a simulator on this loopback port. */
+  boolean serves(int port) {
+    for (Machine machine : machines.values()) {
+      if (machine.ports.contains(port)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   void closeAll() {
     machines.keySet().forEach(this::stopped);
   }
@@ -131,6 +143,7 @@ final class SandboxMachines implements InstanceHosts {
   private final class Machine implements ServiceHooks {
     private final long instanceId;
     private volatile @Nullable SshSimulator ssh;
+    private volatile Set<Integer> ports = Set.of();
     private volatile @Nullable ComfySimulator comfy;
 
     Machine(long instanceId) {

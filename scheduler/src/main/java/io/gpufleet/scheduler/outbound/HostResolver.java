@@ -1,4 +1,4 @@
-package io.gpufleet.scheduler.models;
+package io.gpufleet.scheduler.outbound;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

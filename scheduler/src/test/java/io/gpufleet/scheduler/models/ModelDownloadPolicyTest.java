@@ -3,6 +3,12 @@ package io.gpufleet.scheduler.models;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gpufleet.scheduler.outbound.HostResolver;
+import io.gpufleet.scheduler.outbound.OutboundPolicy;
+import io.gpufleet.scheduler.outbound.OutboundRules;
+import io.gpufleet.scheduler.outbound.OutboundSettings;
+import io.gpufleet.scheduler.outbound.OwnEndpoints;
+import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -15,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class ModelUrlPolicyTest {
+/** The outbound policy of model downloads, and the preflight that follows redirects under it. */
+class ModelDownloadPolicyTest {
 
   private static final List<String> ALLOWED =
       List.of("huggingface.co", "*.huggingface.co", "*.hf.co", "civitai.com", "*.civitai.com");
@@ -30,7 +37,11 @@ class ModelUrlPolicyTest {
         }
         return found;
       };
-  private final ModelUrlPolicy policy = new ModelUrlPolicy(ALLOWED, resolver);
+  private final OutboundPolicy policy =
+      new OutboundPolicy(
+          OutboundRules.models(new OutboundSettings.Allowlist(ALLOWED, List.of())),
+          resolver,
+          OwnEndpoints.NONE);
 
   private void resolves(String host, String... ips) {
     List<InetAddress> addresses = new ArrayList<>();
@@ -48,7 +59,7 @@ class ModelUrlPolicyTest {
   void anAllowedHostResolvingPubliclyIsAcceptedWithItsAddresses() {
     resolves("huggingface.co", PUBLIC_IP, "2600:9000:2000::1");
 
-    ModelUrlPolicy.Checked checked =
+    OutboundPolicy.Checked checked =
         policy.check("https://huggingface.co/org/model/resolve/main/model.safetensors");
 
     assertThat(checked.host()).isEqualTo("huggingface.co");
@@ -62,7 +73,7 @@ class ModelUrlPolicyTest {
 
     assertThat(policy.check("https://cdn-lfs.hf.co/x").host()).isEqualTo("cdn-lfs.hf.co");
     assertThatThrownBy(() -> policy.check("https://hf.co/x"))
-        .isInstanceOf(ModelUrlRefusedException.class)
+        .isInstanceOf(UrlNotAllowedException.class)
         .hasMessageContaining("not allowed");
   }
 
@@ -73,7 +84,7 @@ class ModelUrlPolicyTest {
     void plainHttp() {
       resolves("huggingface.co", PUBLIC_IP);
       assertThatThrownBy(() -> policy.check("http://huggingface.co/x"))
-          .isInstanceOf(ModelUrlRefusedException.class)
+          .isInstanceOf(UrlNotAllowedException.class)
           .hasMessageContaining("only https");
     }
 
@@ -81,7 +92,7 @@ class ModelUrlPolicyTest {
     void aHostNotOnTheAllowList() {
       resolves("evil.example.com", PUBLIC_IP);
       assertThatThrownBy(() -> policy.check("https://evil.example.com/model.safetensors"))
-          .isInstanceOf(ModelUrlRefusedException.class)
+          .isInstanceOf(UrlNotAllowedException.class)
           .hasMessageContaining("not allowed");
     }
 
@@ -89,7 +100,7 @@ class ModelUrlPolicyTest {
     void aLookalikeHostEndingInAnAllowedName() {
       resolves("evilhuggingface.co", PUBLIC_IP);
       assertThatThrownBy(() -> policy.check("https://evilhuggingface.co/x"))
-          .isInstanceOf(ModelUrlRefusedException.class)
+          .isInstanceOf(UrlNotAllowedException.class)
           .hasMessageContaining("not allowed");
     }
 
@@ -117,7 +128,7 @@ class ModelUrlPolicyTest {
           "https://8.8.8.8/x"
         })
     void ipLiteralsAndNumericHostsWhateverTheirSpelling(String url) {
-      assertThatThrownBy(() -> policy.check(url)).isInstanceOf(ModelUrlRefusedException.class);
+      assertThatThrownBy(() -> policy.check(url)).isInstanceOf(UrlNotAllowedException.class);
     }
 
     @Test
@@ -149,7 +160,7 @@ class ModelUrlPolicyTest {
     void anAllowedHostResolvingToANonPublicAddress(String ip) {
       resolves("huggingface.co", PUBLIC_IP, ip);
       assertThatThrownBy(() -> policy.check("https://huggingface.co/x"))
-          .isInstanceOf(ModelUrlRefusedException.class)
+          .isInstanceOf(UrlNotAllowedException.class)
           .hasMessageContaining("resolves to");
     }
 
@@ -174,7 +185,7 @@ class ModelUrlPolicyTest {
       assertThatThrownBy(() -> policy.check("ftp://huggingface.co/x"))
           .hasMessageContaining("https");
       assertThatThrownBy(() -> policy.check("//huggingface.co/x"))
-          .isInstanceOf(ModelUrlRefusedException.class);
+          .isInstanceOf(UrlNotAllowedException.class);
     }
   }
 
