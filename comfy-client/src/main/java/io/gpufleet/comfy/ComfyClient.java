@@ -237,7 +237,12 @@ public final class ComfyClient {
   // ---- discovery
 
   public NodeDefinitions objectInfo() {
-    return NodeDefinitions.parse(getJson("object_info", null));
+    return NodeDefinitions.parse(objectInfoJson());
+  }
+
+  /** {@code /object_info} as the server sent it, every field kept (to pass on or merge). */
+  public JsonNode objectInfoJson() {
+    return getJson("object_info", null);
   }
 
   /** Empty when the class is not installed on the server. */

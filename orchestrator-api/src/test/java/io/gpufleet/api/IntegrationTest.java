@@ -27,7 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
     properties = {
       "gpufleet.admin.user=" + IntegrationTest.ADMIN_USER,
       "gpufleet.admin.password=" + IntegrationTest.ADMIN_PASSWORD,
-      "gpufleet.admin.api-key=" + IntegrationTest.ADMIN_KEY
+      "gpufleet.admin.api-key=" + IntegrationTest.ADMIN_KEY,
+      // the ComfyUI-compatible endpoint on a port of its own too (any free one)
+      "gpufleet.comfy.port=0"
     })
 public abstract class IntegrationTest {
 

@@ -23,6 +23,7 @@ import io.gpufleet.scheduler.comfy.ComfyClients;
 import jakarta.annotation.PreDestroy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -151,16 +152,23 @@ class RunOutcomes {
 
   private void complete(Generation g, UUID prompt, ComfyClient client, HistoryEntry entry) {
     List<OutputFile> files = entry.allImages();
-    List<OutputFile> saved = files.stream().filter(f -> "output".equals(f.type())).toList();
+    boolean anySaved = files.stream().anyMatch(f -> "output".equals(f.type()));
     List<StoredOutput> stored = new ArrayList<>();
-    for (OutputFile file : saved.isEmpty() ? files : saved) {
-      ViewedFile viewed = client.view(file);
-      int index = stored.size();
-      stored.add(
-          new StoredOutput(
-              index,
-              results.store(g.getId(), index, viewed.bytes(), viewed.contentType()),
-              viewed.contentType()));
+    // by node, so that ComfyUI clients of /comfy see each output under the node that made it
+    for (Map.Entry<String, List<OutputFile>> node : entry.images().entrySet()) {
+      for (OutputFile file : node.getValue()) {
+        if (anySaved && !"output".equals(file.type())) {
+          continue;
+        }
+        ViewedFile viewed = client.view(file);
+        int index = stored.size();
+        stored.add(
+            new StoredOutput(
+                index,
+                results.store(g.getId(), index, viewed.bytes(), viewed.contentType()),
+                viewed.contentType(),
+                node.getKey()));
+      }
     }
     boolean completed = transitions.complete(g.getId(), prompt, JSON.writeValueAsString(stored));
     transitions.activity(g.getAttempt().serverId());

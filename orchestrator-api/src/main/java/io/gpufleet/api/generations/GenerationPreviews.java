@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class GenerationPreviews {
 
-  record Preview(String mediaType, byte[] image, int version) {}
+  /** A stored preview: its type, bytes and version (1 for the first of a generation). */
+  public record Preview(String mediaType, byte[] image, int version) {}
 
   private final JdbcTemplate jdbc;
 
@@ -47,7 +48,7 @@ public class GenerationPreviews {
     return version == null ? 1 : version;
   }
 
-  Optional<Preview> find(UUID generation) {
+  public Optional<Preview> find(UUID generation) {
     return jdbc
         .query(
             "SELECT media_type, image, version FROM generation_previews WHERE generation_id = ?",

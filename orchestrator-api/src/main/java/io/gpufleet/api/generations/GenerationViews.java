@@ -83,6 +83,7 @@ public final class GenerationViews {
       UUID id,
       String status,
       @Nullable UUID workflowId,
+      String source,
       @Nullable UUID sessionId,
       int priority,
       @Nullable UUID serverId,
@@ -127,6 +128,7 @@ public final class GenerationViews {
         g.getId(),
         g.getStatus().name(),
         g.getRequest().workflowId(),
+        g.getSource(),
         g.getRequest().sessionId(),
         g.getRequest().priority(),
         g.getAttempt().serverId(),
@@ -169,7 +171,8 @@ public final class GenerationViews {
     return json == null || json.isBlank() ? JSON.createObjectNode() : JSON.readTree(json);
   }
 
-  static List<StoredOutput> outputs(Generation g) {
+  /** Its stored outputs, in index order. */
+  public static List<StoredOutput> outputs(Generation g) {
     String json = g.getOutputs();
     return json == null
         ? List.of()

@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 
 /**
  * What each server's ComfyUI can run: node classes (object_info) and model files (/models/…), read
@@ -47,9 +48,14 @@ public class ServerCapabilities {
     this.clock = clock;
   }
 
-  /** A server's node classes and models; {@code definitions} null when it could not be read. */
+  /**
+   * A server's node classes and models; {@code definitions} null when it could not be read. {@code
+   * objectInfo} is its {@code /object_info} as sent (the ComfyUI-compatible endpoint merges them).
+   */
   public record Capabilities(
-      @Nullable NodeDefinitions definitions, Map<String, Set<String>> models) {
+      @Nullable NodeDefinitions definitions,
+      Map<String, Set<String>> models,
+      @Nullable JsonNode objectInfo) {
     public @Nullable Set<String> nodeClasses() {
       return definitions == null ? null : definitions.classTypes();
     }
@@ -60,7 +66,7 @@ public class ServerCapabilities {
   public Capabilities of(Server server) {
     String url = server.getAddresses().comfyUrl();
     if (url == null) {
-      return new Capabilities(null, Map.of());
+      return new Capabilities(null, Map.of(), null);
     }
     Instant now = clock.instant();
     Entry entry = cache.get(server.getId());
@@ -94,7 +100,8 @@ public class ServerCapabilities {
 
   private static Capabilities read(ComfyClient client, String name) {
     try {
-      NodeDefinitions defs = client.objectInfo();
+      JsonNode objectInfo = client.objectInfoJson();
+      NodeDefinitions defs = NodeDefinitions.parse(objectInfo);
       Map<String, Set<String>> models = new HashMap<>();
       for (String folder : client.modelFolders()) {
         try {
@@ -103,10 +110,10 @@ public class ServerCapabilities {
           // a folder listed but not served: nothing in it counts
         }
       }
-      return new Capabilities(defs, Map.copyOf(models));
+      return new Capabilities(defs, Map.copyOf(models), objectInfo);
     } catch (ComfyException e) {
       log.info("Could not read what server {} can run: {}", name, e.getMessage());
-      return new Capabilities(null, Map.of());
+      return new Capabilities(null, Map.of(), null);
     }
   }
 }

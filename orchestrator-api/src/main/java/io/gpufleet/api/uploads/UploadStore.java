@@ -76,7 +76,8 @@ public class UploadStore implements SessionContents {
       Instant createdAt,
       String inputValue) {}
 
-  UploadView store(
+  /** Stores the caller's image (checked by its first bytes) and answers it. */
+  public UploadView store(
       AuthenticatedUser user, @Nullable UUID session, @Nullable String filename, byte[] bytes) {
     String type = ImageTypes.sniff(bytes);
     if (type == null) {

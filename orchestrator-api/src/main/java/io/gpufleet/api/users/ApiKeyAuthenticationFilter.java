@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.BadCredentialsException;
@@ -22,14 +23,21 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Authenticates a request that carries an API key ({@code Authorization: Bearer …} or {@code
- * X-API-Key}). A key that is present but wrong, revoked or expired ends the request with 401: it
- * never falls back to anonymous access.
+ * Authenticates a request that carries an API key ({@code Authorization: Bearer …}, {@code
+ * X-API-Key}, or {@code ?token=} on the few paths of {@link #QUERY_TOKEN_PATHS}). A key that is
+ * present but wrong, revoked or expired ends the request with 401: it never falls back to anonymous
+ * access.
  */
 final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
   /** Writing "last used" on every request would cost a write per call; once a minute is enough. */
   private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
+
+  static final String TOKEN_PARAMETER = "token";
+
+  /** The ComfyUI-compatible socket and image paths (io.gpufleet.api.comfy), with ComfyUI's /api. */
+  static final Set<String> QUERY_TOKEN_PATHS =
+      Set.of("/comfy/ws", "/comfy/api/ws", "/comfy/view", "/comfy/api/view");
 
   private final ApiKeyRepository apiKeys;
   private final TransactionTemplate transaction;
@@ -100,6 +108,26 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
       return key.isEmpty() ? null : key;
     }
     String apiKey = request.getHeader("X-API-Key");
-    return apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
+    if (apiKey != null && !apiKey.isBlank()) {
+      return apiKey.strip();
+    }
+    if (acceptsQueryToken(request)) {
+      String token = request.getParameter(TOKEN_PARAMETER);
+      return token == null || token.isBlank() ? null : token.strip();
+    }
+    return null;
+  }
+
+  /**
+   * ComfyUI front-ends cannot set headers on a WebSocket or an {@code <img src>}: there, and only
+   * there, the key may come as {@code ?token=}. Nothing logs query strings (problems log the path;
+   * Spring masks request details), so the key stays out of the logs.
+   */
+  static boolean acceptsQueryToken(HttpServletRequest request) {
+    if (!"GET".equals(request.getMethod())) {
+      return false;
+    }
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    return QUERY_TOKEN_PATHS.contains(path);
   }
 }

@@ -283,6 +283,33 @@ class GenerationsIT extends ConsoleTestBase {
     assertThat(page.locator("#history-table tr[data-generation='" + second + "']")).hasCount(1);
   }
 
+  @Test
+  void aPromptFromAComfyUIClientShowsLikeAnyOtherGenerationMarkedAsSuch() throws Exception {
+    tools.jackson.databind.node.ObjectNode graph;
+    try (java.io.InputStream in =
+        GenerationsIT.class.getResourceAsStream("/workflows/sd-text-to-image.json")) {
+      graph = (tools.jackson.databind.node.ObjectNode) JSON.readTree(in).path("workflow");
+    }
+    ((tools.jackson.databind.node.ObjectNode) graph.path("3").path("inputs")).put("steps", 3);
+    HttpResponse<String> queued =
+        post("/comfy/prompt", submitterKey, "{\"prompt\":" + graph + ",\"client_id\":\"console\"}");
+    org.assertj.core.api.Assertions.assertThat(queued.statusCode())
+        .as(queued.body())
+        .isEqualTo(200);
+    String id = json(queued).path("prompt_id").asString();
+    org.assertj.core.api.Assertions.assertThat(awaitFinalGeneration(id).path("status").asString())
+        .isEqualTo("COMPLETED");
+    logIn();
+
+    page.navigate("/console/index.html#/generations/" + id);
+    assertThat(page.locator("#gen-head [data-status]")).hasAttribute("data-status", "COMPLETED");
+    assertThat(page.locator("#gen-details [data-source=comfy]")).hasText("ComfyUI prompt");
+    assertThat(page.locator("#gen-outputs img")).isVisible();
+    navLink("Generations").click();
+    assertThat(page.locator("#history-table tr[data-generation='" + id + "']"))
+        .containsText("ComfyUI prompt");
+  }
+
   // --- helpers
 
   private Locator label(String text) {

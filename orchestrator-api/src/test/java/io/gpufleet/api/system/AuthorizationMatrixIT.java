@@ -110,6 +110,8 @@ class AuthorizationMatrixIT extends IntegrationTest {
           new Rule("POST", "/api/v1/ws-tickets", Access.ANY_USER),
           new Rule("POST", "/api/v1/chat", Access.ANY_USER),
           new Rule("GET", "/api/v1/chat/profiles", Access.ANY_USER),
+          // the ComfyUI-compatible endpoint: every user their own (io.gpufleet.api.comfy)
+          new Rule("*", "/comfy/**", Access.ANY_USER),
           // the handshake authenticates itself; without upgrade headers: 400 once it knows the
           // caller, 401 before
           new Rule("GET", "/api/v1/ws", Access.ANY_USER),

@@ -51,11 +51,28 @@ public class Generation {
 
   @Embedded private Timings timings;
 
+  /** Where it was submitted: {@link #SOURCE_API} or {@link #SOURCE_COMFY}. */
+  @Column(nullable = false, length = 16)
+  private String source = SOURCE_API;
+
+  /** Submitted through the v1 API (or the console). */
+  public static final String SOURCE_API = "api";
+
+  /** Submitted as a prompt through the ComfyUI-compatible endpoint. */
+  public static final String SOURCE_COMFY = "comfy";
+
   protected Generation() {}
 
   /** A queued generation of {@code request}, whose graph has {@code totalNodes} nodes to run. */
   public Generation(UUID userId, Request request, int totalNodes, Instant now) {
-    this.id = UUID.randomUUID();
+    this(UUID.randomUUID(), userId, request, SOURCE_API, totalNodes, now);
+  }
+
+  /** With an id chosen by the caller (a ComfyUI client's prompt_id) and where it came from. */
+  public Generation(
+      UUID id, UUID userId, Request request, String source, int totalNodes, Instant now) {
+    this.id = id;
+    this.source = source;
     this.userId = userId;
     this.status = GenerationStatus.QUEUED;
     this.request = request;
@@ -209,5 +226,9 @@ public class Generation {
 
   public Timings getTimings() {
     return timings;
+  }
+
+  public String getSource() {
+    return source;
   }
 }

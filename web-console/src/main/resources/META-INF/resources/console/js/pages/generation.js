@@ -47,7 +47,7 @@ export function render(el, [id], { go }) {
       : html`<a href="${o.url}">Output ${o.index + 1} (${o.contentType})</a>`)}</div>`
       : html`<p class="empty">${active ? 'Outputs appear when it completes.' : 'No outputs.'}</p>`);
     mount($('#gen-details', el), html`<dl class="kv">
-      <dt>Workflow</dt><dd>${g.workflowId ? html`<a href="#/workflows/${g.workflowId}">${names.workflow || String(g.workflowId).slice(0, 8)}</a>` : '—'}</dd>
+      <dt>Workflow</dt><dd>${g.workflowId ? html`<a href="#/workflows/${g.workflowId}">${names.workflow || String(g.workflowId).slice(0, 8)}</a>` : g.source === 'comfy' ? html`<span data-source="comfy">ComfyUI prompt</span>` : '—'}</dd>
       <dt>Server</dt><dd>${g.serverId ? html`<a href="#/servers/${g.serverId}" data-server>${names.server || String(g.serverId).slice(0, 8)}</a>` : '—'}</dd>
       <dt>Seed</dt><dd class="mono">${g.seed ?? '—'}</dd>
       <dt>Attempts</dt><dd>${g.attempts} of ${g.maxAttempts}</dd>

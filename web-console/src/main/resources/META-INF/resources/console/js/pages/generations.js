@@ -31,6 +31,8 @@ export function render(el, _params, { session }) {
       <div class="form-actions" id="pager"></div></section>`);
 
   const servers = new Map(), workflows = new Map();
+  // a prompt from a ComfyUI client (/comfy) has no stored workflow: say where it came from
+  const workflowName = (g, none) => workflows.get(g.workflowId) || (g.source === 'comfy' ? 'ComfyUI prompt' : none);
   const queue = new Map(), previews = new Map();
   let missing = false, stopped = false, view = 'table', page = 0, last = [];
 
@@ -59,7 +61,7 @@ export function render(el, _params, { session }) {
       mount($('#queue', el), list.length ? html`<div class="table-wrap"><table id="queue-table"><thead><tr><th>Generation</th><th>Status</th>
         <th>Position</th><th>Server</th><th>Progress</th><th>Preview</th></tr></thead><tbody>
         ${list.map(g => html`<tr data-generation="${g.id}">
-          <td><a class="mono" href="#/generations/${g.id}">${String(g.id).slice(0, 8)}</a><div class="muted">${workflows.get(g.workflowId) || ''}</div></td>
+          <td><a class="mono" href="#/generations/${g.id}">${String(g.id).slice(0, 8)}</a><div class="muted">${workflowName(g, '')}</div></td>
           <td>${badge(g.status)}</td>
           <td data-position title="${g.status === 'QUEUED' && g.queuePosition != null ? `${g.queuePosition} waiting ahead` : ''}">${g.status === 'QUEUED' && g.queuePosition != null ? `#${g.queuePosition + 1}` : '—'}</td>
           <td data-server>${serverName(g.serverId)}</td>
@@ -174,7 +176,7 @@ export function render(el, _params, { session }) {
       ${last.map(g => { const out = (g.outputs || []).find(o => String(o.contentType).startsWith('image/'));
         return html`<tr data-generation="${g.id}"><td>${out ? html`<img class="thumb" loading="lazy" alt="Thumbnail of ${String(g.id).slice(0, 8)}" src="${out.url}">` : html`<span class="thumb"></span>`}</td>
         <td><a class="mono" href="#/generations/${g.id}">${String(g.id).slice(0, 8)}</a></td>
-        <td>${badge(g.status)}</td><td>${workflows.get(g.workflowId) || '—'}</td><td>${serverName(g.serverId)}</td>
+        <td>${badge(g.status)}</td><td>${workflowName(g, '—')}</td><td>${serverName(g.serverId)}</td>
         <td>${when(g.createdAt)}</td><td>${g.startedAt && g.finishedAt ? `${((new Date(g.finishedAt) - new Date(g.startedAt)) / 1000).toFixed(1)} s` : '—'}</td></tr>`; })}
       </tbody></table></div>`);
   }
