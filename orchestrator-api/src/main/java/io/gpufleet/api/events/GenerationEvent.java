@@ -8,8 +8,17 @@ import java.util.UUID;
 /**
  * What subscribers of a generation hear: {@code generation.queued}, {@code .started}, {@code
  * .progress}, {@code .completed}, {@code .failed}, {@code .cancelled}.
+ *
+ * @param sequence its number in {@code generation_events}, the position subscribers resume after; 0
+ *     for an event not stored (not yet published, or published while the database was away)
  */
-public record GenerationEvent(String type, UUID generationId, Map<String, Object> data) {
+public record GenerationEvent(
+    String type, UUID generationId, Map<String, Object> data, long sequence) {
+
+  /** An event to publish: the bus gives it its number. */
+  public GenerationEvent(String type, UUID generationId, Map<String, Object> data) {
+    this(type, generationId, data, 0);
+  }
 
   public static GenerationEvent progress(UUID id, Generation.Progress p) {
     Map<String, Object> data = new LinkedHashMap<>();

@@ -19,8 +19,8 @@ import org.springframework.stereotype.Component;
 /**
  * This replica's ear on {@code LISTEN gpufleet_events}: one connection of its own (outside the
  * pool, which must not lose a connection for good), read by a daemon thread, reopened after any
- * failure. Events published while it reconnects are lost; SSE clients got the state first and the
- * final event also lands in the row.
+ * failure. Once it listens again it replays from {@code generation_events} what was stored while it
+ * was away, so its subscribers miss nothing that was published.
  */
 @Component
 class PgEventChannel {
@@ -33,6 +33,8 @@ class PgEventChannel {
   private final GenerationEventBus bus;
   private volatile boolean running = true;
   private volatile boolean listening;
+  private volatile int reconnects;
+  private boolean listenedBefore;
   private @Nullable Thread thread;
 
   PgEventChannel(DataSource dataSource, GenerationEventBus bus) {
@@ -56,6 +58,11 @@ class PgEventChannel {
     return listening;
   }
 
+  /** How often the connection was opened again after a failure. */
+  int reconnects() {
+    return reconnects;
+  }
+
   private void loop() {
     while (running) {
       try (Connection connection = open()) {
@@ -63,6 +70,15 @@ class PgEventChannel {
           statement.execute("LISTEN " + GenerationEventBus.CHANNEL);
         }
         PGConnection pg = connection.unwrap(PGConnection.class);
+        // LISTEN comes first: whatever commits from now on is heard, what came before is replayed
+        if (listenedBefore) {
+          int replayed = bus.replayMissed();
+          reconnects++;
+          log.info("Listening to generation events again; replayed {} missed", replayed);
+        } else {
+          bus.listeningFromNow();
+          listenedBefore = true;
+        }
         listening = true;
         while (running) {
           PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
@@ -70,10 +86,7 @@ class PgEventChannel {
             continue;
           }
           for (PGNotification n : notifications) {
-            GenerationEvent event = GenerationEventBus.decode(n.getParameter());
-            if (event != null) {
-              bus.deliver(event);
-            }
+            bus.heard(n.getParameter());
           }
         }
       } catch (SQLException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.gpufleet.api.live;
 
+import io.gpufleet.api.events.GenerationEvent;
 import io.gpufleet.api.events.GenerationEventBus;
 import io.gpufleet.api.generations.GenerationService;
 import io.gpufleet.api.setup.ExecutionView;
@@ -33,7 +34,9 @@ import tools.jackson.databind.json.JsonMapper;
  * admins all; anything else is answered as not found. {@code "all": true} follows every generation
  * the caller may see as it comes (a user's own, the whole fleet's for admins), new ones included;
  * admins may also follow {@code "executionIds"} (setup runs: {@code execution.state}, then output,
- * progress and the end).
+ * progress and the end). Every event carries its number, {@code seq}; a subscription with {@code
+ * "after": n} first hears the stored events numbered after {@code n} (a client that reconnects
+ * resumes where it was, on any replica), then the live ones.
  */
 @Component
 class GenerationSocketHandler extends TextWebSocketHandler {
@@ -101,17 +104,18 @@ class GenerationSocketHandler extends TextWebSocketHandler {
     List<UUID> ids = ids(client, request.path("generationIds"), "generation");
     List<UUID> executions = ids(client, request.path("executionIds"), "execution");
     boolean all = request.path("all").asBoolean(false);
+    Long after = request.path("after").canConvertToLong() ? request.path("after").asLong() : null;
     if (type.equals("subscribe")) {
       if (!executions.isEmpty() && !client.user().isAdmin()) {
         client.send(LiveMessages.error("FORBIDDEN", "Only admins may follow setup runs", null));
         return;
       }
       if (all) {
-        subscribeAll(client);
+        subscribeAll(client, after);
       }
-      subscribeExecutions(client, executions);
+      subscribeExecutions(client, executions, after);
       if (!ids.isEmpty() || (!all && executions.isEmpty())) {
-        subscribe(client, ids);
+        subscribe(client, ids, after);
       }
     } else if (type.equals("unsubscribe")) {
       if (all) {
@@ -153,25 +157,31 @@ class GenerationSocketHandler extends TextWebSocketHandler {
    * Every generation event an admin may see (the fleet's: the console's live queue), or a user's
    * own generations' events, new ones included; never setup runs'.
    */
-  private void subscribeAll(LiveClient client) {
+  private void subscribeAll(LiveClient client, @Nullable Long after) {
     AuthenticatedUser user = client.user();
+    java.util.function.Consumer<GenerationEvent> forward =
+        event -> {
+          // a generation also followed by id hears it there, once
+          if (event.type().startsWith("generation.")
+              && !client.subscriptions().containsKey(event.generationId())
+              && (user.isAdmin() || user.id().equals(owner(event.generationId())))) {
+            client.send(LiveMessages.of(event));
+          }
+        };
+    client.send(Map.of("type", "subscribed", "all", true));
     client
         .everything()
         .updateAndGet(
             current ->
                 current != null
                     ? current
-                    : bus.subscribeAll(
-                        event -> {
-                          // a generation also followed by id hears it there, once
-                          if (event.type().startsWith("generation.")
-                              && !client.subscriptions().containsKey(event.generationId())
-                              && (user.isAdmin()
-                                  || user.id().equals(owner(event.generationId())))) {
-                            client.send(LiveMessages.of(event));
-                          }
-                        }));
-    client.send(Map.of("type", "subscribed", "all", true));
+                    : after == null ? bus.subscribeAll(forward) : bus.subscribeAll(after, forward));
+  }
+
+  private Runnable follow(LiveClient client, UUID id, @Nullable Long after) {
+    java.util.function.Consumer<GenerationEvent> forward =
+        event -> client.send(LiveMessages.of(event));
+    return after == null ? bus.subscribe(id, forward) : bus.subscribe(id, after, forward);
   }
 
   /** Who owns a generation: read once per generation and replica, then remembered. */
@@ -187,7 +197,7 @@ class GenerationSocketHandler extends TextWebSocketHandler {
     return found;
   }
 
-  private void subscribeExecutions(LiveClient client, List<UUID> ids) {
+  private void subscribeExecutions(LiveClient client, List<UUID> ids, @Nullable Long after) {
     if (ids.isEmpty()) {
       return;
     }
@@ -200,21 +210,23 @@ class GenerationSocketHandler extends TextWebSocketHandler {
         client.send(LiveMessages.executionNotFound(id));
         continue;
       }
-      client
-          .subscriptions()
-          .computeIfAbsent(
-              id, key -> bus.subscribe(key, event -> client.send(LiveMessages.of(event))));
-      accepted.add(id);
       Map<String, Object> state = new LinkedHashMap<>();
       state.put("type", "execution.state");
       state.put("executionId", id.toString());
       state.put("execution", ExecutionView.of(execution, false));
-      client.send(state);
+      if (after != null) {
+        client.send(state); // the state, then what it missed since "after", then live
+      }
+      client.subscriptions().computeIfAbsent(id, key -> follow(client, key, after));
+      accepted.add(id);
+      if (after == null) {
+        client.send(state);
+      }
     }
     client.send(Map.of("type", "subscribed", "executionIds", accepted));
   }
 
-  private void subscribe(LiveClient client, List<UUID> ids) {
+  private void subscribe(LiveClient client, List<UUID> ids, @Nullable Long after) {
     List<UUID> accepted = new ArrayList<>();
     for (UUID id : ids) {
       var found =
@@ -227,16 +239,18 @@ class GenerationSocketHandler extends TextWebSocketHandler {
                 GenerationService.GENERATION_NOT_FOUND, "No generation " + id, id.toString()));
         continue;
       }
-      client
-          .subscriptions()
-          .computeIfAbsent(
-              id, key -> bus.subscribe(key, event -> client.send(LiveMessages.of(event))));
-      accepted.add(id);
       Map<String, Object> state = new LinkedHashMap<>();
       state.put("type", "generation.state");
       state.put("generationId", id.toString());
       state.put("generation", service.view(found.get()));
-      client.send(state);
+      if (after != null) {
+        client.send(state); // the state, then what it missed since "after", then live
+      }
+      client.subscriptions().computeIfAbsent(id, key -> follow(client, key, after));
+      accepted.add(id);
+      if (after == null) {
+        client.send(state);
+      }
     }
     client.send(Map.of("type", "subscribed", "generationIds", accepted));
   }

@@ -11,6 +11,7 @@ import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.simulator.comfy.ComfySimulator;
 import io.gpufleet.simulator.comfy.ComfySimulatorConfig;
 import io.gpufleet.testing.TestDatabase;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +21,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,6 +51,7 @@ class GenerationEventsIT extends IntegrationTest {
   @Autowired ServerRepository servers;
   @Autowired JdbcTemplate jdbc;
   @Autowired PgEventChannel channel;
+  @Autowired GenerationEventBus bus;
 
   private final List<ComfySimulator> simulators = new ArrayList<>();
   private final List<UUID> serverIds = new ArrayList<>();
@@ -238,6 +241,83 @@ class GenerationEventsIT extends IntegrationTest {
     assertThat(ran).hasSize(10).containsExactlyInAnyOrderElementsOf(prompts);
   }
 
+  @Test
+  void aSubscriberThatDropsResumesAfterTheLastEventItSawOnEitherReplica() throws Exception {
+    awaitListening();
+    server("resume", 10);
+    TestUser user = newUser("USER");
+    String id = submit(user, "{\"prompt\":\"a kite\",\"steps\":30}");
+
+    // on the second replica until three progress events, then the connection drops
+    List<long[]> first = new ArrayList<>();
+    try (InputStream stream = sseStream(secondPort(), id, user.key(), null)) {
+      readNumbered(stream, first, 3);
+    }
+    long lastSeen = first.get(first.size() - 1)[0];
+    // on the first replica, resuming after it
+    List<long[]> rest = new ArrayList<>();
+    try (InputStream stream = sseStream(port, id, user.key(), Long.toString(lastSeen))) {
+      readNumbered(stream, rest, Integer.MAX_VALUE);
+    }
+    List<Long> seen = new ArrayList<>();
+    first.forEach(e -> seen.add(e[0]));
+    rest.forEach(e -> seen.add(e[0]));
+    List<Long> stored =
+        jdbc.queryForList(
+            "SELECT seq FROM generation_events WHERE subject = ?::uuid AND seq >= ? ORDER BY seq",
+            Long.class,
+            id,
+            first.get(0)[0]);
+    System.out.printf(
+        "SSE resume: %d events before the drop, %d after, %d stored%n",
+        first.size(), rest.size(), stored.size());
+    assertThat(seen).as("every stored event once, in order, across the drop").isEqualTo(stored);
+    assertThat(status(user, id)).isEqualTo("COMPLETED");
+
+    // the WebSocket resumes the same way from a position
+    List<JsonNode> socket = new CopyOnWriteArrayList<>();
+    WebSocket ws = socketWithTicket(secondPort(), user.key(), socket);
+    ws.sendText(
+            "{\"type\":\"subscribe\",\"generationIds\":[\""
+                + id
+                + "\"],\"after\":"
+                + lastSeen
+                + "}",
+            true)
+        .join();
+    await(() -> types(socket).contains("generation.completed"));
+    assertThat(socket.stream().filter(m -> m.has("seq")).map(m -> m.path("seq").asLong()).toList())
+        .isEqualTo(stored.subList(first.size(), stored.size()));
+    ws.abort();
+  }
+
+  @Test
+  void aReplicaWhoseListenerDroppedReplaysWhatWasPublishedMeanwhile() {
+    awaitListening();
+    PgEventChannel theirs = second.getBean(PgEventChannel.class);
+    int reconnectsBefore = theirs.reconnects();
+    UUID subject = UUID.randomUUID();
+    List<GenerationEvent> heard = new CopyOnWriteArrayList<>();
+    Runnable off = second.getBean(GenerationEventBus.class).subscribe(subject, heard::add);
+    GenerationEventBus ours = bus;
+
+    jdbc.queryForList(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            + " WHERE datname = current_database() AND query LIKE 'LISTEN%'"
+            + " AND pid <> pg_backend_pid()");
+    await(() -> !theirs.listening());
+    for (int i = 0; i < 20; i++) {
+      ours.publish(new GenerationEvent("generation.progress", subject, Map.of("n", i)));
+    }
+    await(() -> theirs.reconnects() > reconnectsBefore && heard.size() >= 20);
+    off.run();
+
+    assertThat(heard.stream().map(e -> e.data().get("n")).toList())
+        .as("all twenty, once each, in order")
+        .isEqualTo(java.util.stream.IntStream.range(0, 20).boxed().toList());
+    assertThat(heard).allSatisfy(e -> assertThat(e.sequence()).isPositive());
+  }
+
   // --- helpers -----------------------------------------------------------------------------
 
   private void awaitListening() {
@@ -247,6 +327,50 @@ class GenerationEventsIT extends IntegrationTest {
 
   private static int secondPort() {
     return ((WebServerApplicationContext) second).getWebServer().getPort();
+  }
+
+  /** An SSE stream, resumed after {@code lastEventId} when given. */
+  private InputStream sseStream(int port, String id, String key, String lastEventId) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/api/v1/generations/" + id + "/events"))
+            .header("Authorization", "Bearer " + key)
+            .header("Accept", "text/event-stream");
+    if (lastEventId != null) {
+      request.header("Last-Event-ID", lastEventId);
+    }
+    return send(request.build(), HttpResponse.BodyHandlers.ofInputStream()).body();
+  }
+
+  /**
+   * Reads numbered events ({@code [id, isProgress]}) until {@code progressWanted} progress events
+   * or the end of the stream.
+   */
+  private static void readNumbered(InputStream stream, List<long[]> into, int progressWanted)
+      throws java.io.IOException {
+    java.io.BufferedReader reader =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(stream, java.nio.charset.StandardCharsets.UTF_8));
+    String name = "";
+    String number = null;
+    int progress = 0;
+    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+      if (line.startsWith("event:")) {
+        name = line.substring(6).strip();
+      } else if (line.startsWith("id:")) {
+        number = line.substring(3).strip();
+      } else if (line.isEmpty() && !name.isEmpty()) {
+        if (number != null) {
+          boolean isProgress = name.equals("generation.progress");
+          into.add(new long[] {Long.parseLong(number), isProgress ? 1 : 0});
+          if (isProgress && ++progress >= progressWanted) {
+            return;
+          }
+        }
+        name = "";
+        number = null;
+      }
+    }
   }
 
   /** Reads an SSE stream in the background; its lines, without spaces after the colon. */
