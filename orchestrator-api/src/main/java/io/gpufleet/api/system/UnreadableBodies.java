@@ -6,6 +6,8 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -34,6 +36,11 @@ final class UnreadableBodies {
             HttpStatus.CONTENT_TOO_LARGE, ErrorCodes.PAYLOAD_TOO_LARGE, tooLarge.getMessage());
       }
     }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof WellFormedUtf8.MalformedUtf8Exception malformed) {
+        return ApiException.badRequest(ErrorCodes.MALFORMED_REQUEST, malformed.getMessage());
+      }
+    }
     Throwable cause = e.getMostSpecificCause();
     for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
       if (t instanceof JacksonException) {
@@ -43,6 +50,31 @@ final class UnreadableBodies {
     }
     if (cause instanceof UnrecognizedPropertyException unknown) {
       return ApiException.invalidField(path(unknown), "is not a known field");
+    }
+    if (cause instanceof InputCoercionException range) {
+      // a number beyond its type: 2^64 for a long, 1e400 for an int
+      String type =
+          range.getTargetType() == null ? "number" : range.getTargetType().getSimpleName();
+      return ApiException.invalidField(
+          path(range), "is out of range (" + article(type) + " of " + bounds(type) + ")");
+    }
+    if (cause instanceof StreamConstraintsException limit) {
+      return ApiException.badRequest(
+          ErrorCodes.MALFORMED_REQUEST,
+          "The body exceeds a limit of its shape: " + firstLine(limit).replaceAll(" \\(.*$", ""));
+    }
+    if (cause instanceof InvalidFormatException format
+        && format.getTargetType() != null
+        && !format.getTargetType().isEnum()
+        && format.getValue() != null
+        && !(format.getValue() instanceof String)) {
+      // a number or boolean where another type belongs: no coercion between them
+      return ApiException.invalidField(
+          path(format),
+          "must be "
+              + article(format.getTargetType().getSimpleName())
+              + ", not "
+              + shapeOf(format.getValue()));
     }
     if (cause instanceof InvalidFormatException format) {
       Class<?> target = format.getTargetType();
@@ -56,6 +88,13 @@ final class UnreadableBodies {
     if (cause instanceof MismatchedInputException mismatch && mismatch.getPath().isEmpty()) {
       return ApiException.badRequest(
           ErrorCodes.MALFORMED_REQUEST, "The body must be a JSON object of the documented shape");
+    }
+    if (cause instanceof MismatchedInputException mismatch
+        && mismatch.getTargetType() != null
+        && String.valueOf(mismatch.getOriginalMessage()).startsWith("Cannot coerce String")) {
+      return ApiException.invalidField(
+          path(mismatch),
+          "must be " + article(mismatch.getTargetType().getSimpleName()) + ", not a string");
     }
     if (cause instanceof MismatchedInputException mismatch) {
       Class<?> target = mismatch.getTargetType();
@@ -86,6 +125,19 @@ final class UnreadableBodies {
       case "Instant", "OffsetDateTime" -> "an ISO-8601 timestamp";
       case "LocalTime" -> "a time like 08:30";
       default -> "a valid " + type;
+    };
+  }
+
+  private static String shapeOf(Object value) {
+    return value instanceof Boolean ? "a boolean" : "a number";
+  }
+
+  private static String bounds(String type) {
+    return switch (type) {
+      case "int", "Integer" -> Integer.MIN_VALUE + ".." + Integer.MAX_VALUE;
+      case "long", "Long" -> Long.MIN_VALUE + ".." + Long.MAX_VALUE;
+      case "short", "Short" -> Short.MIN_VALUE + ".." + Short.MAX_VALUE;
+      default -> "its type";
     };
   }
 
