@@ -189,6 +189,32 @@ public final class ComfyClient {
     }
   }
 
+  /**
+   * Streams a file served by /view into {@code target} (a video is never held in memory); the
+   * answer is the content type the server gave.
+   */
+  public String download(OutputFile file, java.nio.file.Path target) {
+    HttpUrl url =
+        url("view")
+            .newBuilder()
+            .addQueryParameter("filename", file.filename())
+            .addQueryParameter("subfolder", file.subfolder())
+            .addQueryParameter("type", file.type())
+            .build();
+    try (Response response = execute(authorized(new Request.Builder().url(url)).build())) {
+      if (!response.isSuccessful()) {
+        requireSuccess(response, bodyText(response));
+      }
+      try (java.io.InputStream in = response.body().byteStream()) {
+        java.nio.file.Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw new ComfyException.ConnectionFailed(
+            "reading " + file.filename() + " failed: " + e.getMessage(), e);
+      }
+      return Objects.requireNonNull(response.header("Content-Type", "application/octet-stream"));
+    }
+  }
+
   public UploadedFile uploadImage(
       String filename, byte[] png, String subfolder, boolean overwrite) {
     return upload("upload/image", filename, png, subfolder, overwrite, null);

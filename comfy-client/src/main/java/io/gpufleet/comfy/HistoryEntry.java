@@ -6,8 +6,9 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A finished prompt. {@code images} are the {@code images} entries of every output node, by node
- * id; {@code outputs} keeps the open-ended raw map. {@code statusStr} is success or error.
+ * A finished prompt. {@code images} are the files of every output node (its {@code images}, {@code
+ * gifs}, {@code videos} and {@code audio}), by node id; {@code outputs} keeps the open-ended raw
+ * map. {@code statusStr} is success or error.
  */
 public record HistoryEntry(
     String promptId,

@@ -84,13 +84,21 @@ final class ResponseParsing {
     return out;
   }
 
+  /** The keys of a node's output that list files, in the order they are stored. */
+  static final List<String> OUTPUT_KINDS = List.of("images", "gifs", "videos", "video", "audio");
+
   static HistoryEntry historyEntry(String promptId, JsonNode entry) {
     Map<String, List<OutputFile>> images = new LinkedHashMap<>();
     entry
         .path("outputs")
         .forEachEntry(
             (nodeId, out) -> {
-              List<OutputFile> files = outputFiles(out.path("images"));
+              // images (and SaveWEBM/SaveVideo/SaveAnimated*'s videos), VHS_VideoCombine's
+              // gifs, SaveAudio's audio, and video outputs of newer nodes
+              List<OutputFile> files = new ArrayList<>();
+              for (String kind : OUTPUT_KINDS) {
+                files.addAll(outputFiles(out.path(kind)));
+              }
               if (!files.isEmpty()) {
                 images.put(nodeId, files);
               }

@@ -1,7 +1,7 @@
 package io.gpufleet.api.comfy;
 
 import io.gpufleet.api.generations.GenerationViews;
-import io.gpufleet.api.results.ResultStore;
+import io.gpufleet.api.results.OutputDownloads;
 import io.gpufleet.api.results.StoredOutput;
 import io.gpufleet.api.system.ApiException;
 import io.gpufleet.api.system.ErrorCodes;
@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -40,17 +41,18 @@ class ComfyFilesController {
   private static final Set<String> TYPES = Set.of("output", "input", "temp");
 
   private final GenerationRepository generations;
-  private final ResultStore results;
+  private final OutputDownloads downloads;
   private final UploadStore uploads;
 
-  ComfyFilesController(GenerationRepository generations, ResultStore results, UploadStore uploads) {
+  ComfyFilesController(
+      GenerationRepository generations, OutputDownloads downloads, UploadStore uploads) {
     this.generations = generations;
-    this.results = results;
+    this.downloads = downloads;
     this.uploads = uploads;
   }
 
   @GetMapping({"/comfy/view", "/comfy/api/view"})
-  ResponseEntity<byte[]> view(
+  ResponseEntity<?> view(
       @AuthenticationPrincipal AuthenticatedUser user,
       @RequestParam(required = false) @Nullable String filename,
       @RequestParam(required = false, defaultValue = "output") String type,
@@ -73,12 +75,27 @@ class ComfyFilesController {
     if (name.isEmpty() || name.startsWith("/") || name.contains("..") || subfolder.contains("..")) {
       throw ApiException.badRequest(ErrorCodes.VALIDATION_ERROR, "Not a file name: " + filename);
     }
-    Optional<Stored> stored =
-        "output".equals(type)
-            ? output(user, name)
-            : "input".equals(type) ? upload(user, name) : Optional.empty();
+    if ("output".equals(type)) {
+      String shown = name;
+      return FileNames.parseOutput(name)
+          .flatMap(
+              ref ->
+                  generations
+                      .findById(ref.generation())
+                      .filter(g -> g.getUserId().equals(user.id()))
+                      .flatMap(
+                          g ->
+                              GenerationViews.outputs(g).stream()
+                                  .filter(o -> o.index() == ref.index())
+                                  .findFirst()
+                                  .map(o -> new Output(g, o))))
+          .map(o -> download(o, shown))
+          .orElseThrow(ComfyFilesController::notFound);
+    }
     Stored file =
-        stored.filter(s -> Files.exists(s.path())).orElseThrow(ComfyFilesController::notFound);
+        ("input".equals(type) ? upload(user, name) : Optional.<Stored>empty())
+            .filter(s -> Files.exists(s.path()))
+            .orElseThrow(ComfyFilesController::notFound);
     return ResponseEntity.ok()
         .contentType(MediaType.parseMediaType(file.contentType()))
         .header(
@@ -89,22 +106,20 @@ class ComfyFilesController {
 
   private record Stored(Path path, String contentType) {}
 
-  /** An output of one of the caller's generations. */
-  private Optional<Stored> output(AuthenticatedUser user, String name) {
-    return FileNames.parseOutput(name)
-        .flatMap(
-            ref ->
-                generations
-                    .findById(ref.generation())
-                    .filter(g -> g.getUserId().equals(user.id()))
-                    .flatMap(g -> stored(g, ref.index())));
-  }
+  private record Output(Generation generation, StoredOutput output) {}
 
-  private Optional<Stored> stored(Generation g, int index) {
-    return GenerationViews.outputs(g).stream()
-        .filter(o -> o.index() == index)
-        .findFirst()
-        .map((StoredOutput o) -> new Stored(results.path(g.getId(), o.file()), o.contentType()));
+  /** ComfyUI clients read /view themselves: never a redirect, whatever the setting. */
+  private ResponseEntity<InputStreamResource> download(Output o, String name) {
+    try {
+      return downloads.answer(
+          o.generation().getId(),
+          o.output(),
+          o.generation().getOutputsDeletedAt() != null,
+          false,
+          name);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private Optional<Stored> upload(AuthenticatedUser user, String name) {

@@ -73,6 +73,12 @@ class GenerationTransitions {
     return g.isPresent();
   }
 
+  /** The run ended but some outputs wait in the spool: it stays RUNNING and shows them. */
+  @Transactional
+  public void spooled(UUID id, UUID prompt, String outputs, int pending) {
+    current(id, prompt).ifPresent(g -> g.spooled(outputs, pending, clock.instant()));
+  }
+
   /**
    * The attempt failed. A retriable failure goes back to the queue while attempts remain; the
    * answer is the status it ends in, or empty if the attempt was no longer current.

@@ -2,7 +2,8 @@ package io.gpufleet.api.dispatch;
 
 import io.gpufleet.api.events.GenerationEvent;
 import io.gpufleet.api.events.GenerationEventBus;
-import io.gpufleet.api.results.ResultStore;
+import io.gpufleet.api.results.OutputsStored;
+import io.gpufleet.api.results.ResultSpool;
 import io.gpufleet.api.results.StoredOutput;
 import io.gpufleet.comfy.ComfyClient;
 import io.gpufleet.comfy.ComfyEvent;
@@ -11,7 +12,6 @@ import io.gpufleet.comfy.HistoryEntry;
 import io.gpufleet.comfy.OutputFile;
 import io.gpufleet.comfy.QueueItem;
 import io.gpufleet.comfy.QueueState;
-import io.gpufleet.comfy.ViewedFile;
 import io.gpufleet.persistence.generations.Generation;
 import io.gpufleet.persistence.generations.GenerationRepository;
 import io.gpufleet.persistence.generations.GenerationStatus;
@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,7 +50,7 @@ class RunOutcomes {
   private final ServerRepository servers;
   private final ComfyClients clients;
   private final GenerationTransitions transitions;
-  private final ResultStore results;
+  private final ResultSpool spool;
   private final GenerationEventBus bus;
   private final ExecutorService workers =
       Executors.newFixedThreadPool(
@@ -65,13 +66,13 @@ class RunOutcomes {
       ServerRepository servers,
       ComfyClients clients,
       GenerationTransitions transitions,
-      ResultStore results,
+      ResultSpool spool,
       GenerationEventBus bus) {
     this.generations = generations;
     this.servers = servers;
     this.clients = clients;
     this.transitions = transitions;
-    this.results = results;
+    this.spool = spool;
     this.bus = bus;
   }
 
@@ -117,6 +118,9 @@ class RunOutcomes {
     if (g.getStatus() != GenerationStatus.RUNNING || prompt == null || serverId == null) {
       return;
     }
+    if (g.getOutputsPending() > 0) {
+      return; // the run is over; its outputs wait in a spool for the store
+    }
     Server server = servers.findById(serverId).orElse(null);
     if (server == null
         || server.getStatus() != ServerStatus.RUNNING
@@ -153,27 +157,42 @@ class RunOutcomes {
   private void complete(Generation g, UUID prompt, ComfyClient client, HistoryEntry entry) {
     List<OutputFile> files = entry.allImages();
     boolean anySaved = files.stream().anyMatch(f -> "output".equals(f.type()));
-    List<StoredOutput> stored = new ArrayList<>();
-    // by node, so that ComfyUI clients of /comfy see each output under the node that made it
+    List<StoredOutput> spooled = new ArrayList<>();
+    // by node, so that ComfyUI clients of /comfy see each output under the node that made it;
+    // each file streams into the spool, and from there to the store
     for (Map.Entry<String, List<OutputFile>> node : entry.images().entrySet()) {
       for (OutputFile file : node.getValue()) {
         if (anySaved && !"output".equals(file.type())) {
           continue;
         }
-        ViewedFile viewed = client.view(file);
-        int index = stored.size();
-        stored.add(
-            new StoredOutput(
-                index,
-                results.store(g.getId(), index, viewed.bytes(), viewed.contentType()),
-                viewed.contentType(),
-                node.getKey()));
+        spooled.add(
+            spool.take(
+                g.getId(),
+                spooled.size(),
+                node.getKey(),
+                file.filename(),
+                target -> client.download(file, target)));
       }
     }
-    boolean completed = transitions.complete(g.getId(), prompt, JSON.writeValueAsString(stored));
+    ResultSpool.Outcome outcome = spool.store(g.getId(), prompt, spooled);
     transitions.activity(g.getAttempt().serverId());
-    if (completed) {
-      bus.publish(GenerationEvent.status(g.getId(), "COMPLETED"));
+    if (!outcome.stored()) {
+      transitions.spooled(
+          g.getId(), prompt, JSON.writeValueAsString(outcome.outputs()), outcome.pending());
+      return;
+    }
+    completed(g.getId(), prompt, outcome.outputs());
+  }
+
+  /** The spool's retries stored the last output of an attempt: its generation completes. */
+  @EventListener
+  void outputsStored(OutputsStored stored) {
+    completed(stored.generation(), stored.prompt(), stored.outputs());
+  }
+
+  private void completed(UUID generation, UUID prompt, List<StoredOutput> outputs) {
+    if (transitions.complete(generation, prompt, JSON.writeValueAsString(outputs))) {
+      bus.publish(GenerationEvent.status(generation, "COMPLETED"));
     }
   }
 
@@ -208,6 +227,9 @@ class RunOutcomes {
   }
 
   void lost(Generation g, UUID prompt, UUID serverId, String why) {
+    if (g.getOutputsPending() > 0) {
+      return; // it ended on its server; only the store is missing
+    }
     end(
         g.getId(),
         transitions.failed(

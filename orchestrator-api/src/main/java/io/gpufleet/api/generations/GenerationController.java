@@ -5,7 +5,7 @@ import io.gpufleet.api.generations.GenerationViews.GenerationView;
 import io.gpufleet.api.ratelimits.Band;
 import io.gpufleet.api.ratelimits.RateLimitHeaders;
 import io.gpufleet.api.ratelimits.RateLimiter;
-import io.gpufleet.api.results.ResultStore;
+import io.gpufleet.api.results.OutputDownloads;
 import io.gpufleet.api.results.StoredOutput;
 import io.gpufleet.api.system.ApiException;
 import io.gpufleet.api.system.ErrorCodes;
@@ -14,9 +14,9 @@ import io.gpufleet.persistence.generations.Generation;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -25,6 +25,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
@@ -38,12 +39,12 @@ class GenerationController {
 
   private final GenerationService service;
   private final RateLimiter limiter;
-  private final ResultStore results;
+  private final OutputDownloads downloads;
 
-  GenerationController(GenerationService service, RateLimiter limiter, ResultStore results) {
+  GenerationController(GenerationService service, RateLimiter limiter, OutputDownloads downloads) {
     this.service = service;
     this.limiter = limiter;
-    this.results = results;
+    this.downloads = downloads;
   }
 
   @PostMapping
@@ -68,11 +69,16 @@ class GenerationController {
     return GenerationViews.JSON.readTree(service.find(user, id).getRequest().snapshot());
   }
 
+  /**
+   * An output, streamed from the store; with {@code redirect=true} (or the setting) a 302 to a
+   * short-lived presigned URL of the store, once the caller's access is checked.
+   */
   @GetMapping("/{id}/outputs/{index}")
-  ResponseEntity<byte[]> output(
+  ResponseEntity<InputStreamResource> output(
       @AuthenticationPrincipal AuthenticatedUser user,
       @PathVariable UUID id,
-      @PathVariable int index)
+      @PathVariable int index,
+      @RequestParam(required = false) @Nullable Boolean redirect)
       throws IOException {
     Generation g = service.find(user, id);
     StoredOutput out =
@@ -83,13 +89,7 @@ class GenerationController {
                 () ->
                     ApiException.notFound(
                         ErrorCodes.NOT_FOUND, "No output " + index + " of " + id));
-    Path file = results.path(id, out.file());
-    if (!Files.exists(file)) {
-      throw ApiException.notFound(ErrorCodes.NOT_FOUND, "The stored output is missing");
-    }
-    return ResponseEntity.ok()
-        .contentType(MediaType.parseMediaType(out.contentType()))
-        .body(Files.readAllBytes(file));
+    return downloads.answer(id, out, g.getOutputsDeletedAt() != null, redirect, null);
   }
 
   /** The latest preview while it runs; clients learn of new ones from the preview events. */

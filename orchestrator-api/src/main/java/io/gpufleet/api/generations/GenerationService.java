@@ -154,6 +154,11 @@ public class GenerationService {
                 throw ApiException.conflict(
                     ErrorCodes.CONFLICT, "The generation is already " + locked.getStatus());
               }
+              if (locked.getOutputsPending() > 0) {
+                throw ApiException.conflict(
+                    ErrorCodes.CONFLICT,
+                    "The generation has finished; its outputs are being stored");
+              }
               locked.cancel(clock.instant());
               return locked;
             });

@@ -106,12 +106,21 @@ public final class GenerationViews {
       @Nullable Double gpuSeconds,
       @Nullable BigDecimal cost,
       List<OutputView> outputs,
+      @Nullable Integer outputsPending,
+      @Nullable Instant outputsDeletedAt,
       @Nullable ErrorView error,
       Map<String, String> links) {}
 
   public record NodeView(String id, @Nullable String type, @Nullable String title) {}
 
-  public record OutputView(int index, String url, String contentType) {}
+  /**
+   * @param size its bytes (absent for outputs stored before sizes were recorded)
+   * @param storage {@code stored} in the result store, {@code spooled} while it waits on the
+   *     platform's disk for the store, {@code deleted} once retention removed it
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record OutputView(
+      int index, String url, String contentType, @Nullable Long size, String storage) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ErrorView(
@@ -151,8 +160,19 @@ public final class GenerationViews {
         g.getGpuSeconds(),
         g.getCost(),
         outputs(g).stream()
-            .map(o -> new OutputView(o.index(), base + "/outputs/" + o.index(), o.contentType()))
+            .map(
+                o ->
+                    new OutputView(
+                        o.index(),
+                        base + "/outputs/" + o.index(),
+                        o.contentType(),
+                        o.size(),
+                        g.getOutputsDeletedAt() != null
+                            ? "deleted"
+                            : o.spooled() ? "spooled" : "stored"))
             .toList(),
+        g.getOutputsPending() > 0 ? g.getOutputsPending() : null,
+        g.getOutputsDeletedAt(),
         failed && f != null ? new ErrorView(f.nodeId(), f.nodeType(), f.type(), f.message()) : null,
         Map.of(
             "self", base,

@@ -41,6 +41,14 @@ public class Generation {
 
   private @Nullable String outputs;
 
+  /** Outputs kept in a replica's spool until the result store takes them; 0 once stored. */
+  @Column(name = "outputs_pending", nullable = false)
+  private int outputsPending;
+
+  /** When retention deleted its outputs' files (the record and its output list stay). */
+  @Column(name = "outputs_deleted_at")
+  private @Nullable Instant outputsDeletedAt;
+
   /** Seconds its server spent on it (the run, from start to end). */
   @Column(name = "gpu_seconds")
   private @Nullable Double gpuSeconds;
@@ -161,9 +169,27 @@ public class Generation {
   public void complete(String outputsJson, Instant now) {
     status = GenerationStatus.COMPLETED;
     outputs = outputsJson;
+    outputsPending = 0;
     progress = progress.done();
     failure = null;
     timings = timings.finished(now);
+  }
+
+  /**
+   * The run is over but {@code pending} of its outputs wait in the spool: it stays RUNNING (and
+   * cannot be cancelled) until they are stored, and shows them from the spool meanwhile.
+   */
+  public void spooled(String outputsJson, int pending, Instant now) {
+    outputs = outputsJson;
+    outputsPending = pending;
+    progress = progress.done();
+    timings = timings.changed(now);
+  }
+
+  /** Retention deleted its outputs' files; {@code outputsJson} is the list as it stays. */
+  public void outputsDeleted(String outputsJson, Instant now) {
+    outputs = outputsJson;
+    outputsDeletedAt = now;
   }
 
   public void fail(Failure why, Instant now) {
@@ -214,6 +240,14 @@ public class Generation {
 
   public @Nullable String getOutputs() {
     return outputs;
+  }
+
+  public int getOutputsPending() {
+    return outputsPending;
+  }
+
+  public @Nullable Instant getOutputsDeletedAt() {
+    return outputsDeletedAt;
   }
 
   public @Nullable Double getGpuSeconds() {
