@@ -237,7 +237,6 @@ final class SimFleet {
     } else if (s.state == State.READY || s.state == State.BOOTING) {
       stopNow(s);
     } // a draining server stops when its job is done
-
   }
 
   void destroy(Server s) {

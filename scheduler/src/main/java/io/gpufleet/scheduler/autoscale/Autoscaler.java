@@ -144,6 +144,9 @@ public final class Autoscaler {
 
   private static int removeCapacity(
       PoolState state, int surplus, String summary, List<Decision> decisions, Set<UUID> acted) {
+    if (state.demand().queued() > 0) {
+      return 0; // jobs wait: whatever is idle is about to get one
+    }
     Duration limit = state.policy().idleStopAfter();
     List<PoolServer> idle = new ArrayList<>();
     for (PoolServer server : inState(state, State.READY, acted)) {

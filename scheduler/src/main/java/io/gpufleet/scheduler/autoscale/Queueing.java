@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * Erlang C (M/M/N) with the Allen–Cunneen correction: how many servers keep the wait of a quantile
  * of jobs under a target. Jobs arrive at random (Poisson), but a generation's run time varies far
- * less than exponentially; queues of near-constant jobs wait about half as long, so the tail of
- * the wait decays {@code 2 / (1 + cs²)} times faster than M/M/N says.
+ * less than exponentially; queues of near-constant jobs wait about half as long, so the tail of the
+ * wait decays {@code 2 / (1 + cs²)} times faster than M/M/N says.
  */
 final class Queueing {
 

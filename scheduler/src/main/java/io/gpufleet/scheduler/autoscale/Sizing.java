@@ -81,7 +81,8 @@ record Sizing(
     }
     double perNewServer = target / jobSeconds;
     int extra = (int) Math.ceil(Math.max(0, work - done) / perNewServer - 1e-9);
-    return ready + booting + extra;
+    // a queue the servers there get through in time asks for nothing (nor keeps anything)
+    return extra == 0 ? 0 : ready + booting + extra;
   }
 
   /** The mean measured time per job of the pool's servers, or the pool's default. */
