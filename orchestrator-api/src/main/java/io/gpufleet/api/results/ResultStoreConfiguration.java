@@ -41,7 +41,12 @@ class ResultStoreConfiguration {
                 AwsBasicCredentials.create(s3.accessKeyId(), s3.secretAccessKey().value()))
             : DefaultCredentialsProvider.builder().build();
     S3Configuration service =
-        S3Configuration.builder().pathStyleAccessEnabled(s3.pathStyle()).build();
+        S3Configuration.builder()
+            .pathStyleAccessEnabled(s3.pathStyle())
+            // aws-chunked bodies are not understood by every S3-compatible server (s3rver stores
+            // the framing); a plain body with Content-MD5 and x-amz-checksum-sha256 works on all
+            .chunkedEncodingEnabled(false)
+            .build();
     var client =
         S3Client.builder()
             .httpClientBuilder(

@@ -92,7 +92,6 @@ final class S3ResultStore implements ResultStore {
                     .contentType(contentType)
                     .contentLength(size)
                     .contentMD5(digests.md5Base64())
-                    .checksumAlgorithm(ChecksumAlgorithm.SHA256)
                     .checksumSHA256(digests.sha256Base64()),
             RequestBody.fromFile(source));
     requireEtag(key, answer.eTag(), digests.md5Hex());
@@ -146,21 +145,28 @@ final class S3ResultStore implements ResultStore {
       Path source,
       long offset,
       long length,
-      Checksums.Digests digests)
-      throws IOException {
-    try (InputStream in = Files.newInputStream(source)) {
+      Checksums.Digests digests) {
+    // a provider, not a stream: the SDK reads the part twice when it signs the payload
+    return s3.uploadPart(
+        r ->
+            r.bucket(bucket)
+                .key(key)
+                .uploadId(upload)
+                .partNumber(number)
+                .contentLength(length)
+                .contentMD5(digests.md5Base64())
+                .checksumSHA256(digests.sha256Base64()),
+        RequestBody.fromContentProvider(
+            () -> part(source, offset, length), length, "application/octet-stream"));
+  }
+
+  private static InputStream part(Path source, long offset, long length) {
+    try {
+      InputStream in = Files.newInputStream(source);
       in.skipNBytes(offset);
-      return s3.uploadPart(
-          r ->
-              r.bucket(bucket)
-                  .key(key)
-                  .uploadId(upload)
-                  .partNumber(number)
-                  .contentLength(length)
-                  .contentMD5(digests.md5Base64())
-                  .checksumAlgorithm(ChecksumAlgorithm.SHA256)
-                  .checksumSHA256(digests.sha256Base64()),
-          RequestBody.fromInputStream(new BoundedInputStream(in, length), length));
+      return new BoundedInputStream(in, length);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -61,7 +61,13 @@ class SandboxConfiguration {
 
   @Bean
   VastClient sandboxVastClient(SandboxFleet fleet) {
-    return VastClient.builder().apiKey(fleet.vastApiKey()).baseUrl(fleet.vastBaseUrl()).build();
+    // Vast.ai's documented spacing (6 s between offer searches) protects a shared API; the
+    // simulator is in this process, and a console waiting 6 s per search helps no one
+    return VastClient.builder()
+        .apiKey(fleet.vastApiKey())
+        .baseUrl(fleet.vastBaseUrl())
+        .noSpacing()
+        .build();
   }
 
   /** An Ollama on loopback, so that chat works with no network. */

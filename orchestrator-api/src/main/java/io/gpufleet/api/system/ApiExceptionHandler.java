@@ -3,6 +3,7 @@ package io.gpufleet.api.system;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import org.jspecify.annotations.Nullable;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -60,6 +61,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     return Problems.respond(
         ApiException.conflict(
             ErrorCodes.CONFLICT, "Someone else changed this at the same time; read it and retry"),
+        request);
+  }
+
+  /** A query string whose percent-encoding is not UTF-8 (overlong forms, lone surrogates). */
+  @ExceptionHandler(InvalidParameterException.class)
+  ResponseEntity<Object> undecodableParameter(RuntimeException e, HttpServletRequest request) {
+    return Problems.respond(
+        ApiException.badRequest(
+            ErrorCodes.VALIDATION_ERROR,
+            "A query parameter is not valid percent-encoded UTF-8; encode its value as UTF-8"),
         request);
   }
 

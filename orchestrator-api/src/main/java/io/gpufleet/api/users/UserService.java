@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -66,7 +67,13 @@ class UserService {
     if (request.limits() != null) {
       user.changeLimits(request.limits().toOverrides(), now);
     }
-    return users.saveAndFlush(user);
+    try {
+      return users.saveAndFlush(user);
+    } catch (DataIntegrityViolationException e) {
+      // two creations of one name at the same instant: the index decides, the loser is told so
+      throw ApiException.conflict(
+          USERNAME_TAKEN, "The username '" + request.username() + "' is taken");
+    }
   }
 
   @Transactional
@@ -95,7 +102,13 @@ class UserService {
     if (request.limits() != null) {
       user.changeLimits(request.limits().toOverrides(), now);
     }
-    return users.saveAndFlush(user);
+    try {
+      return users.saveAndFlush(user);
+    } catch (DataIntegrityViolationException e) {
+      // two creations of one name at the same instant: the index decides, the loser is told so
+      throw ApiException.conflict(
+          USERNAME_TAKEN, "The username '" + request.username() + "' is taken");
+    }
   }
 
   /**

@@ -176,7 +176,7 @@ class HostileInputIT extends IntegrationTest {
     secrets.add(HexFormat.of().formatHex(master));
     for (String sealed :
         jdbc.queryForList(
-            "select comfy_token_encrypted from servers where comfy_token_encrypted is not null",
+            "select comfy_token_enc from servers where comfy_token_enc is not null",
             String.class)) {
       try {
         secrets.add(secretBox.decrypt(sealed));
@@ -252,8 +252,14 @@ class HostileInputIT extends IntegrationTest {
       futures.add(pool.submit(() -> call(p)));
     }
     List<Answer> answers = new ArrayList<>();
-    for (Future<Answer> f : futures) {
-      answers.add(f.get());
+    for (int i = 0; i < futures.size(); i++) {
+      try {
+        answers.add(futures.get(i).get());
+      } catch (java.util.concurrent.ExecutionException e) {
+        Probe p = probes.get(i);
+        throw new AssertionError(
+            "no answer to " + p.method() + " " + p.path() + ": " + e.getCause(), e.getCause());
+      }
     }
     return answers;
   }

@@ -71,10 +71,17 @@ class MalformedRequestsIT extends IntegrationTest {
         mistake(
             "POST",
             "/api/v1/users",
-            "{\"username\":42,\"role\":\"USER\",\"limits\":{\"requestsPerMinute\":\"many\"}}",
+            "{\"username\":\"alice-y\",\"role\":\"USER\",\"limits\":{\"requestsPerMinute\":\"many\"}}",
             400,
             "VALIDATION_ERROR",
             "limits.requestsPerMinute"),
+        mistake(
+            "POST",
+            "/api/v1/users",
+            "{\"username\":42,\"role\":\"USER\"}",
+            400,
+            "VALIDATION_ERROR",
+            "username"),
         mistake(
             "POST",
             "/api/v1/users",
