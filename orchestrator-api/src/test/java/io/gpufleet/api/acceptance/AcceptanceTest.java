@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -80,9 +81,16 @@ abstract class AcceptanceTest extends IntegrationTest {
 
   /** A running, healthy ComfyUI simulator in the fleet at once (no rent, no setup). */
   protected Fixed fixedServer(String name, double stepsPerSecond) {
+    return fixedServer(name, stepsPerSecond, sim -> {});
+  }
+
+  /** The same, with the simulator prepared (models added…) before the fleet first reads it. */
+  protected Fixed fixedServer(
+      String name, double stepsPerSecond, Consumer<ComfySimulator> prepare) {
     ComfySimulator sim =
         ComfySimulator.start(ComfySimulatorConfig.defaults().withStepsPerSecond(stepsPerSecond));
     simulators.add(sim);
+    prepare.accept(sim);
     Server s = FixedEndpointProvider.runningAt(unique(name), sim.baseUrl());
     serverRepository.save(s);
     fixedServers.add(s.getId());
@@ -278,6 +286,10 @@ abstract class AcceptanceTest extends IntegrationTest {
         .filter(m -> generationId.equals(m.path("generationId").asString()))
         .filter(m -> type.equals(m.path("type").asString()))
         .toList();
+  }
+
+  static String typeOf(JsonNode message) {
+    return message.path("type").asString();
   }
 
   static String unique(String prefix) {
