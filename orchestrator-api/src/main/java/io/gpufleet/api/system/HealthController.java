@@ -16,7 +16,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The one public endpoint: is the platform up, which version, is it a sandbox, is its database up.
+ * The one public endpoint: is the platform up, which version, is it a sandbox, is its database up,
+ * and can the fleet run generations now (seed 003's {@code comfyui_available}: a RUNNING server
+ * whose ComfyUI answered its last probe). Only that yes or no is public, not the fleet's size.
  */
 @RestController
 @RequestMapping("/api/v1/health")
@@ -51,6 +53,7 @@ class HealthController {
             build == null ? "dev" : build.getVersion(),
             vast.sandbox(),
             database,
+            new FleetHealth(up && comfyAvailable()),
             Instant.now(clock));
     return ResponseEntity.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(health);
   }
@@ -66,13 +69,33 @@ class HealthController {
     }
   }
 
+  private boolean comfyAvailable() {
+    try {
+      Boolean any =
+          jdbc.queryForObject(
+              "select exists (select 1 from servers where status = 'RUNNING' and health = 'HEALTHY')",
+              Boolean.class);
+      return Boolean.TRUE.equals(any);
+    } catch (DataAccessException e) {
+      return false;
+    }
+  }
+
   enum Status {
     UP,
     DOWN
   }
 
   record Health(
-      Status status, String version, boolean sandbox, DatabaseHealth database, Instant checkedAt) {}
+      Status status,
+      String version,
+      boolean sandbox,
+      DatabaseHealth database,
+      FleetHealth fleet,
+      Instant checkedAt) {}
+
+  /** Whether at least one server can take a generation now; queued work waits otherwise. */
+  record FleetHealth(boolean comfyAvailable) {}
 
   record DatabaseHealth(
       Status status, @Nullable String server, boolean embedded, @Nullable String error) {}

@@ -134,6 +134,28 @@ export async function postStream(path, body, onEvent) {
   }
 }
 
+/** POSTs one file as multipart (part {@code file}) with the CSRF token; answers the JSON. */
+export async function upload(path, file) {
+  if (!cookie('XSRF-TOKEN')) await fetch(BASE + '/me', { credentials: 'same-origin' }).catch(() => {});
+  const form = new FormData();
+  form.append('file', file, file.name);
+  const headers = { Accept: 'application/json, application/problem+json' };
+  const token = cookie('XSRF-TOKEN');
+  if (token) headers['X-XSRF-TOKEN'] = token;
+  let response;
+  try {
+    response = await fetch(BASE + path, { method: 'POST', headers, credentials: 'same-origin', body: form });
+  } catch (e) {
+    throw new ApiError(0, null, 'POST', path);
+  }
+  if (!response.ok) {
+    const problem = await readJson(response);
+    if (response.status === 401) onUnauthenticated();
+    throw new ApiError(response.status, problem, 'POST', path);
+  }
+  return response.json();
+}
+
 export const get = (path, opts) => api('GET', path, undefined, opts);
 export const post = (path, body) => api('POST', path, body);
 export const put = (path, body) => api('PUT', path, body);

@@ -15,6 +15,7 @@ const routes = [
   [/^\/schedules$/, 'schedules', 'schedules'],
   [/^\/schedules\/([^/]+)$/, 'schedules', 'schedules'],
   [/^\/generations$/, 'generations', 'generations'],
+  [/^\/generations\/new$/, 'generation-new', 'generations'],
   [/^\/generations\/([^/]+)$/, 'generation', 'generations'],
   [/^\/workflows$/, 'workflows', 'workflows'],
   [/^\/workflows\/([^/]+)$/, 'workflow', 'workflows'],

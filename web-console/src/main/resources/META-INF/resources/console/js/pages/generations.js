@@ -10,7 +10,7 @@ const PAGE = 24;
 
 export function render(el, _params, { session }) {
   const admin = session.user && String(session.user.role).toUpperCase() === 'ADMIN';
-  mount(el, html`<div class="page-head"><h1>Generations</h1>${raw(liveStatus())}</div>
+  mount(el, html`<div class="page-head"><h1>Generations</h1><span class="actions">${raw(liveStatus())}<a class="btn" href="#/generations/new">New generation</a></span></div>
     <div id="gen-missing"></div>
     <section class="panel" aria-labelledby="queue-title"><h2 id="queue-title">Live queue</h2><div id="queue"><p class="muted">Loading…</p></div></section>
     <section class="panel" aria-labelledby="history-title"><h2 id="history-title">History</h2>
