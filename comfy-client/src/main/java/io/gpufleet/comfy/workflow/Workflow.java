@@ -146,6 +146,15 @@ public final class Workflow {
     return ExecutionOrder.of(this, outputPredicate(definitions));
   }
 
+  /**
+   * What ComfyUI would refuse in the graph's links before running it: links to nodes or outputs
+   * that do not exist, and cycles. Empty when the graph is sound; definitions, when given, bound
+   * each link's output slot.
+   */
+  public List<String> linkProblems(@Nullable NodeDefinitions definitions) {
+    return GraphCheck.problems(this, definitions);
+  }
+
   public List<String> outputNodes(@Nullable NodeDefinitions definitions) {
     Predicate<Node> isOutput = outputPredicate(definitions);
     return nodes.values().stream().filter(isOutput).map(Node::id).toList();

@@ -3,6 +3,7 @@ package io.gpufleet.api.generations;
 import io.gpufleet.api.system.ApiException;
 import io.gpufleet.api.system.ApiException.FieldProblem;
 import io.gpufleet.api.workflows.InputDefinition;
+import io.gpufleet.api.workflows.WorkflowImport;
 import io.gpufleet.api.workflows.WorkflowModel;
 import io.gpufleet.comfy.workflow.Input;
 import io.gpufleet.comfy.workflow.Workflow;
@@ -130,15 +131,21 @@ final class InputResolver {
     String type = def != null ? def.type() : current == null ? "STRING" : typeOf(current);
     switch (type) {
       case "INT":
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+        if (!value.isIntegralNumber()) {
           return "must be an integer";
         }
-        return bounds(def, value.decimalValue());
+        if (!value.canConvertToLong()) {
+          return "is out of range; at most " + Long.MAX_VALUE;
+        }
+        return bounds(def, target, value.decimalValue());
       case "FLOAT":
         if (!value.isNumber()) {
           return "must be a number";
         }
-        return bounds(def, value.decimalValue());
+        if ((value.isDouble() || value.isFloat()) && !Double.isFinite(value.doubleValue())) {
+          return "must be a finite number"; // 1e400 read as a double
+        }
+        return bounds(def, target, value.decimalValue());
       case "BOOLEAN":
         return value.isBoolean() ? null : "must be true or false";
       case "IMAGE":
@@ -151,15 +158,25 @@ final class InputResolver {
     }
   }
 
-  private static @Nullable String bounds(@Nullable InputDefinition def, BigDecimal value) {
-    if (def == null) {
-      return null;
+  /**
+   * The input's declared bounds, else ComfyUI's limits for its well-known fields (steps, cfg,
+   * sizes, batch, seed: {@link WorkflowImport#limits}); sizes also a multiple of 8.
+   */
+  private static @Nullable String bounds(
+      @Nullable InputDefinition def, String target, BigDecimal value) {
+    String field = target.substring(target.lastIndexOf('/') + 1);
+    BigDecimal[] known = WorkflowImport.limits(field);
+    BigDecimal min = def != null && def.min() != null ? def.min() : known == null ? null : known[0];
+    BigDecimal max = def != null && def.max() != null ? def.max() : known == null ? null : known[1];
+    if (min != null && value.compareTo(min) < 0) {
+      return "must be at least " + min.toPlainString();
     }
-    if (def.min() != null && value.compareTo(def.min()) < 0) {
-      return "must be at least " + def.min().toPlainString();
+    if (max != null && value.compareTo(max) > 0) {
+      return "must be at most " + max.toPlainString();
     }
-    if (def.max() != null && value.compareTo(def.max()) > 0) {
-      return "must be at most " + def.max().toPlainString();
+    if (WorkflowImport.isSize(field)
+        && value.remainder(BigDecimal.valueOf(8)).compareTo(BigDecimal.ZERO) != 0) {
+      return "must be a multiple of 8";
     }
     return null;
   }

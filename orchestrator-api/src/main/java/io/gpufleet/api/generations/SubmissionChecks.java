@@ -3,12 +3,18 @@ package io.gpufleet.api.generations;
 import io.gpufleet.api.generations.GenerationViews.CreateGeneration;
 import io.gpufleet.api.routing.FleetView;
 import io.gpufleet.api.routing.RoutingPolicy;
+import io.gpufleet.api.routing.ServerCapabilities;
 import io.gpufleet.api.sessions.GenerationSessions;
 import io.gpufleet.api.system.ApiException;
+import io.gpufleet.api.system.ApiException.FieldProblem;
 import io.gpufleet.api.system.ErrorCodes;
 import io.gpufleet.api.system.UrlNotAllowed;
 import io.gpufleet.api.uploads.UploadStore;
 import io.gpufleet.api.users.AuthenticatedUser;
+import io.gpufleet.comfy.workflow.Input;
+import io.gpufleet.comfy.workflow.InputSpec;
+import io.gpufleet.comfy.workflow.Node;
+import io.gpufleet.comfy.workflow.NodeDefinitions;
 import io.gpufleet.comfy.workflow.Workflow;
 import io.gpufleet.persistence.generations.GenerationRepository;
 import io.gpufleet.persistence.generations.GenerationStatus;
@@ -18,6 +24,7 @@ import io.gpufleet.scheduler.outbound.OutboundPolicy;
 import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -43,6 +50,7 @@ class SubmissionChecks {
   private final UploadStore uploads;
   private final GenerationProperties settings;
   private final OutboundPolicy webhooks;
+  private final ServerCapabilities capabilities;
 
   SubmissionChecks(
       GenerationRepository generations,
@@ -51,8 +59,10 @@ class SubmissionChecks {
       GenerationSessions sessions,
       UploadStore uploads,
       GenerationProperties settings,
-      OutboundPolicies outbound) {
+      OutboundPolicies outbound,
+      ServerCapabilities capabilities) {
     this.webhooks = outbound.webhooks();
+    this.capabilities = capabilities;
     this.generations = generations;
     this.servers = servers;
     this.fleet = fleet;
@@ -70,6 +80,7 @@ class SubmissionChecks {
       sessions.requireOwn(user, request.sessionId(), "sessionId");
     }
     uploads.requireOwn(user, snapshot);
+    requireOfferedChoices(request, snapshot);
     requireRunnable(snapshot, request.serverId());
     if (generations.countByUserIdAndStatus(user.id(), GenerationStatus.QUEUED)
         >= settings.maxQueuedPerUser()) {
@@ -77,6 +88,47 @@ class SubmissionChecks {
           HttpStatus.TOO_MANY_REQUESTS,
           ErrorCodes.RATE_LIMITED,
           "You have " + settings.maxQueuedPerUser() + " generations queued; wait for some to run");
+    }
+  }
+
+  /**
+   * Samplers and schedulers the fleet offers: a running server's {@code object_info} lists them,
+   * and a name none offers would only fail on the server. The allowed values are in the error.
+   * Without a running server there is no list to check against; the name goes as given.
+   */
+  private void requireOfferedChoices(CreateGeneration request, Workflow snapshot) {
+    NodeDefinitions definitions = capabilities.anyRunning().orElse(null);
+    if (definitions == null) {
+      return;
+    }
+    List<FieldProblem> problems = new ArrayList<>();
+    for (Node node : snapshot.nodes().values()) {
+      for (String field : List.of("sampler_name", "scheduler")) {
+        if (!(node.inputs().get(field) instanceof Input.Literal literal)
+            || !literal.value().isString()) {
+          continue;
+        }
+        List<String> offered =
+            definitions
+                .get(node.classType())
+                .flatMap(d -> d.input(field))
+                .filter(InputSpec::isCombo)
+                .map(InputSpec::options)
+                .orElse(List.of());
+        String value = literal.value().asString();
+        if (!offered.isEmpty() && !offered.contains(value)) {
+          String shortcut = field.equals("sampler_name") ? "sampler" : "scheduler";
+          boolean byShortcut =
+              shortcut.equals("sampler") ? request.sampler() != null : request.scheduler() != null;
+          problems.add(
+              new FieldProblem(
+                  byShortcut ? shortcut : "inputs." + node.id() + "/" + field,
+                  "'" + value + "' is not offered by the fleet; one of " + offered));
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw ApiException.invalid(problems);
     }
   }
 

@@ -7,6 +7,7 @@ import io.gpufleet.comfy.ComfyException;
 import io.gpufleet.comfy.SystemStats;
 import io.gpufleet.scheduler.comfy.ComfyClients;
 import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -26,6 +27,7 @@ class ConnectionCheck {
   }
 
   ConnectionResult check(String url, @Nullable String token) {
+    requireWellFormed(url);
     long started = System.nanoTime();
     SystemStats stats;
     try {
@@ -61,6 +63,32 @@ class ConnectionCheck {
         gpu == null ? null : gpu.vramTotal() / (1024 * 1024),
         gpu == null ? null : gpu.vramFree() / (1024 * 1024),
         latencyMs);
+  }
+
+  /**
+   * An absolute http(s) URL with a host and a valid port, that both {@link java.net.URI} and the
+   * HTTP client read alike; anything else is the caller's mistake ({@code 400}), never a call.
+   */
+  static void requireWellFormed(String url) {
+    String problem = null;
+    try {
+      java.net.URI uri = new java.net.URI(url);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        problem = "must be an http or https URL";
+      } else if (uri.getHost() == null || uri.getHost().isBlank()) {
+        problem = "must name a host";
+      } else if (uri.getPort() > 65535) {
+        problem = "must have a port between 1 and 65535";
+      } else if (okhttp3.HttpUrl.parse(url) == null) {
+        problem = "is not a URL the platform can call";
+      }
+    } catch (java.net.URISyntaxException e) {
+      problem = "is not a well-formed URL: " + e.getReason();
+    }
+    if (problem != null) {
+      throw ApiException.invalidField("comfyUrl", problem);
+    }
   }
 
   private static ApiException refused(String code, String detail) {

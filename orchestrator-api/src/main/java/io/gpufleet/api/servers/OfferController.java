@@ -1,5 +1,6 @@
 package io.gpufleet.api.servers;
 
+import io.gpufleet.api.system.ApiException;
 import io.gpufleet.scheduler.vast.VastProvider;
 import io.gpufleet.vast.Offer;
 import io.gpufleet.vast.OfferQuery;
@@ -68,7 +69,17 @@ class OfferController {
       query.minReliability(minReliability.doubleValue());
     }
     if (location != null && !location.isBlank()) {
-      query.countries(location.toUpperCase(java.util.Locale.ROOT).split("[,\\s]+"));
+      String[] countries = location.toUpperCase(java.util.Locale.ROOT).split("[,\\s]+");
+      for (String country : countries) {
+        if (!country.matches("[A-Z]{2}")) {
+          throw ApiException.invalidField(
+              "location",
+              "must be two-letter country codes separated by commas (e.g. US,DE), not '"
+                  + country
+                  + "'");
+        }
+      }
+      query.countries(countries);
     }
     return vast.search(query.build()).stream().limit(limit).map(OfferView::of).toList();
   }

@@ -37,6 +37,11 @@ import org.springframework.web.bind.annotation.RestController;
 @PreAuthorize("hasRole('ADMIN')")
 class ScheduleController {
 
+  /** The weeks a view can show: the ones a calendar can name and a schedule can matter in. */
+  static final LocalDate FIRST_WEEK = LocalDate.of(1970, 1, 1);
+
+  static final LocalDate LAST_WEEK = LocalDate.of(9999, 12, 24);
+
   private final ScheduleService schedules;
 
   ScheduleController(ScheduleService schedules) {
@@ -66,7 +71,7 @@ class ScheduleController {
                 request.startTime(),
                 request.stopTime(),
                 request.timezone(),
-                request.weekdays()));
+                weekdays(request.weekdays())));
     return ScheduleView.of(saved, schedules.nextAction(id).orElse(null));
   }
 
@@ -82,12 +87,30 @@ class ScheduleController {
       @PathVariable UUID id,
       @RequestParam(required = false) @Nullable @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
           LocalDate start) {
+    if (start != null && (start.isBefore(FIRST_WEEK) || start.isAfter(LAST_WEEK))) {
+      throw ApiException.invalidField(
+          "start", "must be a date between " + FIRST_WEEK + " and " + LAST_WEEK);
+    }
     ZoneId zone = schedules.get(id).map(ServerSchedule::timezone).orElse(ZoneId.of("UTC"));
     LocalDate monday =
         start != null
             ? start
             : LocalDate.now(zone).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
     return schedules.weekView(id, monday);
+  }
+
+  /** Days given twice are a mistake (of a client building the list), not a wish: refused. */
+  private static @Nullable Set<Integer> weekdays(@Nullable List<Integer> days) {
+    if (days == null) {
+      return null;
+    }
+    Set<Integer> distinct = new java.util.LinkedHashSet<>();
+    for (Integer day : days) {
+      if (day != null && !distinct.add(day)) {
+        throw ApiException.invalidField("weekdays", "must not repeat a day (" + day + " twice)");
+      }
+    }
+    return distinct;
   }
 
   /** Times as {@code "HH:mm"}, timezone as an IANA id, weekdays 1 = Monday … 7 = Sunday. */
@@ -97,7 +120,7 @@ class ScheduleController {
       @Nullable LocalTime startTime,
       @Nullable LocalTime stopTime,
       @Nullable String timezone,
-      @Nullable Set<Integer> weekdays) {}
+      @Nullable List<Integer> weekdays) {}
 
   record ScheduleView(
       UUID serverId,

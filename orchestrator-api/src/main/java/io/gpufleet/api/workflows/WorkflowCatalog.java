@@ -174,16 +174,31 @@ public class WorkflowCatalog {
                             WORKFLOW_INVALID,
                             "A UI-format workflow is converted with a running server's"
                                 + " object_info, and no server is running; import the API format"));
-        return UiWorkflowConverter.convert(json, defs);
+        return sound(UiWorkflowConverter.convert(json, defs), defs);
       }
       Workflow graph = Workflow.fromJson(json);
       if (graph.nodeCount() == 0) {
         throw new WorkflowException("the workflow has no nodes");
       }
-      return graph;
+      return sound(graph, capabilities.anyRunning().orElse(null));
     } catch (WorkflowException e) {
       throw ApiException.badRequest(WORKFLOW_INVALID, e.getMessage());
     }
+  }
+
+  /** The graph, if ComfyUI would accept its links (existing nodes and outputs, no cycle). */
+  private static Workflow sound(Workflow graph, @Nullable NodeDefinitions definitions) {
+    List<String> problems = graph.linkProblems(definitions);
+    if (!problems.isEmpty()) {
+      throw new ApiException(
+              org.springframework.http.HttpStatus.BAD_REQUEST,
+              WORKFLOW_INVALID,
+              "The workflow's links are broken: " + String.join("; ", problems))
+          .with(
+              "errors",
+              problems.stream().map(p -> new ApiException.FieldProblem("workflow", p)).toList());
+    }
+    return graph;
   }
 
   WorkflowModel read(StoredWorkflow stored) {

@@ -42,7 +42,12 @@ public final class WorkflowImport {
     SHORTCUT_NAMES.put(CommonParameter.LORA, "loras");
   }
 
-  /** Bounds of well-known fields, for inputs declared without their own. */
+  /**
+   * Bounds of well-known fields, for inputs declared without their own: ComfyUI's own limits
+   * (KSampler, EmptyLatentImage), except seeds. ComfyUI takes seeds up to 2^64-1; the fleet stores
+   * and reports a seed as a signed 64-bit integer, so it takes 0..2^63-1 and refuses larger seeds
+   * with a 400 that names the range (docs/api.md).
+   */
   private static final Map<String, BigDecimal[]> BOUNDS =
       Map.of(
           "seed", range(0, Long.MAX_VALUE),
@@ -52,11 +57,24 @@ public final class WorkflowImport {
           "denoise", range(0, 1),
           "width", range(16, 16_384),
           "height", range(16, 16_384),
-          "batch_size", range(1, 64),
+          "batch_size", range(1, 4096),
           "strength_model", range(-100, 100),
           "strength_clip", range(-100, 100));
 
   private WorkflowImport() {}
+
+  /**
+   * ComfyUI's limits of a well-known field ({@code steps}, {@code cfg}, …) as [min, max]; null if
+   * none.
+   */
+  public static BigDecimal @Nullable [] limits(String field) {
+    return BOUNDS.get(field);
+  }
+
+  /** Image sizes: ComfyUI's latents are multiples of 8 on each side. */
+  public static boolean isSize(String field) {
+    return field.equals("width") || field.equals("height");
+  }
 
   /** Shortcut name to its {@code node/field} targets, in graph order. */
   public static Map<String, List<String>> shortcuts(Workflow graph) {

@@ -24,8 +24,8 @@ class Seed003QueueIT extends AcceptanceTest {
     TestUser user = userWithRoom();
     String workflow = withLora();
 
-    // no ComfyUI yet: the health says so, and jobs wait
-    assertThat(comfyAvailable()).isFalse();
+    // no server has the LoRA yet: the jobs wait in the platform's queue (other classes' servers
+    // may be up in this shared context, so the health's yes/no is checked once ours is)
     String low = job(user, workflow, 0, "a sunset over mountains");
     String lower = job(user, workflow, 0, "a sunrise over the sea");
     String urgent = job(user, workflow, 10, "an urgent lighthouse");

@@ -97,17 +97,38 @@ class GenerationPipelineIT extends IntegrationTest {
   }
 
   @Test
-  void aComfyValidationErrorFailsWithoutRetry() {
-    server("validation", 20);
+  void aSamplerNoServerOffersIsRefusedAtSubmitWithTheOfferedNames() {
+    server("sampler-names", 20);
     TestUser user = newUser("USER");
 
-    String id = submit(user, pinned("{\"sampler\":\"no_such_sampler\",\"steps\":2}"));
+    HttpResponse<String> refused =
+        post(
+            "/api/v1/generations",
+            user.key(),
+            pinned("{\"sampler\":\"no_such_sampler\",\"steps\":2}"));
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+    JsonNode problem = json(refused);
+    assertThat(problem.path("code").asString()).isEqualTo("VALIDATION_ERROR");
+    assertThat(problem.path("errors").findValuesAsString("field")).contains("sampler");
+    assertThat(problem.path("errors").get(0).path("message").asString())
+        .contains("no_such_sampler")
+        .contains("euler");
+  }
+
+  @Test
+  void anErrorOfTheWorkflowOnTheServerFailsWithoutRetry() {
+    server("validation", 20)
+        .failNextPrompt("KSampler", "ValueError", "sampler says no: invalid sigma schedule");
+    TestUser user = newUser("USER");
+
+    String id = submit(user, pinned("{\"steps\":2}"));
 
     JsonNode done = awaitFinal(user, id);
     assertThat(done.path("status").asString()).isEqualTo("FAILED");
     assertThat(done.path("attempts").asInt()).isEqualTo(1);
     assertThat(done.path("error").path("nodeId").asString()).isEqualTo("3");
-    assertThat(done.path("error").path("message").asString()).contains("no_such_sampler");
+    assertThat(done.path("error").path("message").asString()).contains("invalid sigma schedule");
   }
 
   @Test
