@@ -138,7 +138,12 @@ class ComfyOutputsIT {
             """);
 
     assertThat(entry.succeeded()).isTrue();
-    assertThat(entry.images()).as("nothing under images").isEmpty();
+    for (String node : List.of("10", "11", "12", "13")) {
+      assertThat(entry.outputs().path(node).has("images"))
+          .as("node " + node + " reports its sound under audio, not images")
+          .isFalse();
+    }
+    assertThat(entry.images()).as("every output file, whatever its kind").hasSize(4);
     OutputFile flac = ComfyRig.file(entry, "10", "audio");
     assertThat(flac.subfolder()).isEqualTo("audio");
     assertThat(flac.filename()).isEqualTo("ComfyUI_00001_.flac");
