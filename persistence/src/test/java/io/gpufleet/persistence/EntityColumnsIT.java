@@ -8,6 +8,7 @@ import io.gpufleet.persistence.generations.GenerationRepository;
 import io.gpufleet.persistence.generations.GenerationStatus;
 import io.gpufleet.persistence.servers.Access;
 import io.gpufleet.persistence.servers.Addresses;
+import io.gpufleet.persistence.servers.Capacity;
 import io.gpufleet.persistence.servers.HealthReport;
 import io.gpufleet.persistence.servers.HealthState;
 import io.gpufleet.persistence.servers.IdleStop;
@@ -69,6 +70,7 @@ class EntityColumnsIT {
     server.setIdleStopMinutes(30, NOW);
     server.recordActivity(NOW.plusSeconds(60));
     server.startDraining(NOW.plusSeconds(600), NOW);
+    server.setCapacity(new Capacity(2, 0), NOW);
     servers.saveAndFlush(server);
 
     Map<String, Object> row =
@@ -100,7 +102,9 @@ class EntityColumnsIT {
         .containsEntry("auto_setup", false)
         .containsEntry("set_up", true)
         .containsEntry("draining", true)
-        .containsEntry("idle_stop_minutes", 30);
+        .containsEntry("idle_stop_minutes", 30)
+        .containsEntry("slots", 2)
+        .containsEntry("prefetch", 0);
     assertThat(instant(row, "health_checked_at")).isEqualTo(NOW.plusSeconds(5));
     assertThat(instant(row, "drain_deadline")).isEqualTo(NOW.plusSeconds(600));
     assertThat(instant(row, "last_activity_at")).isEqualTo(NOW.plusSeconds(60));
@@ -114,6 +118,7 @@ class EntityColumnsIT {
     assertThat(read.getSetup()).isEqualTo(server.getSetup());
     assertThat(read.getIdleStop()).isEqualTo(server.getIdleStop());
     assertThat(read.getDrain()).isEqualTo(server.getDrain());
+    assertThat(read.getCapacity()).isEqualTo(new Capacity(2, 0));
   }
 
   @Test
@@ -162,7 +167,7 @@ class EntityColumnsIT {
     Generation g = new Generation(user.getId(), request, 4, NOW);
     UUID server = UUID.randomUUID();
     UUID prompt = UUID.randomUUID();
-    g.dispatch(server, prompt, "replica-a", NOW.plusSeconds(1));
+    g.dispatch(server, prompt, "replica-a", 40.0, NOW.plusSeconds(1));
     g.markSubmitted(NOW.plusSeconds(2));
     g.recordProgress(
         new Generation.Progress(50, "3", "KSampler", "Sample", 2, 4, 10, 20), NOW.plusSeconds(3));
@@ -171,7 +176,8 @@ class EntityColumnsIT {
         .extracting(Generation::getId)
         .contains(g.getId());
     assertThat(generations.runningPerServer())
-        .anySatisfy(row -> assertThat(row).containsExactly(server, 1L));
+        .as("half of its 40 units of work are left at 50%")
+        .anySatisfy(row -> assertThat(row).containsExactly(server, 1L, 20.0));
     assertThat(generations.countByServerIdAndStatus(server, GenerationStatus.RUNNING)).isOne();
     g = generations.findById(g.getId()).orElseThrow();
     assertThat(g.getProgress())
@@ -199,6 +205,7 @@ class EntityColumnsIT {
         .containsEntry("min_vram_mb", 24_000L)
         .containsEntry("progress", 0)
         .containsEntry("total_nodes", 4)
+        .containsEntry("work", 40.0)
         .containsEntry("error_node_type", "KSampler")
         .containsEntry("error_type", "OutOfMemory")
         .containsEntry("error_message", "CUDA out of memory");
@@ -215,7 +222,7 @@ class EntityColumnsIT {
     assertThat(read.getTimings()).isEqualTo(g.getTimings());
 
     UUID second = UUID.randomUUID();
-    read.dispatch(server, second, "replica-b", NOW.plusSeconds(5));
+    read.dispatch(server, second, "replica-b", 12.5, NOW.plusSeconds(5));
     read.complete("[]", NOW.plusSeconds(9));
     generations.saveAndFlush(read);
     Generation done = generations.findByPromptId(second).orElseThrow();

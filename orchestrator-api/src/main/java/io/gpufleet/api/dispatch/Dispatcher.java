@@ -5,13 +5,13 @@ import io.gpufleet.api.events.GenerationEventBus;
 import io.gpufleet.api.generations.GenerationProperties;
 import io.gpufleet.api.generations.GenerationQueued;
 import io.gpufleet.api.routing.FleetView;
-import io.gpufleet.api.routing.RoutingPolicy;
-import io.gpufleet.api.routing.RoutingPolicy.Candidate;
-import io.gpufleet.api.routing.RoutingPolicy.Route;
 import io.gpufleet.comfy.workflow.Workflow;
 import io.gpufleet.persistence.generations.Generation;
 import io.gpufleet.persistence.generations.GenerationRepository;
 import io.gpufleet.persistence.generations.GenerationStatus;
+import io.gpufleet.scheduler.routing.RoutingPolicy;
+import io.gpufleet.scheduler.routing.RoutingPolicy.Candidate;
+import io.gpufleet.scheduler.routing.RoutingPolicy.Route;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -33,7 +34,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Each replica's dispatcher: claims queued generations with SKIP LOCKED (so each is dispatched
  * once), routes them, commits the attempt, then has {@link PromptSender} post the prompt under our
- * own id. It also checks running attempts against their servers ({@link RunOutcomes}).
+ * own id. A generation is bound to a server only when that server has room (late binding); until
+ * then it stays in the platform's queue. It also checks running attempts against their servers
+ * ({@link RunOutcomes}).
  */
 @Component
 class Dispatcher {
@@ -97,6 +100,12 @@ class Dispatcher {
     timer.execute(this::dispatchGuarded);
   }
 
+  /** A server finished a job: bind the next one to it now (late binding waits for this). */
+  @EventListener
+  void on(SlotFreed freed) {
+    timer.execute(this::dispatchGuarded);
+  }
+
   private void dispatchGuarded() {
     try {
       for (int round = 0; round < 50; round++) {
@@ -129,22 +138,20 @@ class Dispatcher {
                 g.getRequest().pinnedServerId() == null
                     ? candidates
                     : fleet.candidates(g.getRequest().pinnedServerId());
-            Route route =
-                fleet
-                    .policy()
-                    .route(
-                        RoutingPolicy.Need.of(
-                            graph,
-                            g.getRequest().pinnedServerId(),
-                            g.getAttempt().avoidServerId(),
-                            g.getAttempt().minVramMb()),
-                        pool);
+            RoutingPolicy.Need need =
+                RoutingPolicy.Need.of(
+                    graph,
+                    g.getRequest().pinnedServerId(),
+                    g.getAttempt().avoidServerId(),
+                    g.getAttempt().minVramMb());
+            Route route = fleet.policy().route(need, pool);
             if (route instanceof Route.To) {
               UUID server = ((Route.To) route).serverId();
               UUID prompt = UUID.randomUUID();
-              g.dispatch(server, prompt, replica.id(), clock.instant());
+              g.dispatch(server, prompt, replica.id(), need.work(), clock.instant());
               planned.add(new Planned(g.getId(), prompt, server, graph));
-              bump(candidates, server);
+              fleet.bound(server, need.checkpoint());
+              update(candidates, server, load -> load.bound(need.work(), need.checkpoint()));
             } else if (route instanceof Route.Impossible) {
               g.fail(
                   new Generation.Failure(
@@ -153,32 +160,24 @@ class Dispatcher {
               bus.publish(GenerationEvent.status(g.getId(), "FAILED"));
             } else {
               usersServed.remove(g.getUserId());
+              UUID awaiting = ((Route.Wait) route).awaiting();
+              if (awaiting != null) {
+                // it waits for the server that finishes it soonest: the jobs behind it see that
+                // server as busier by this much, and may go to the next best one instead
+                update(candidates, awaiting, load -> load.reserved(need.work()));
+              }
             }
           }
         });
     return planned;
   }
 
-  private static void bump(List<Candidate> candidates, UUID server) {
+  private static void update(
+      List<Candidate> candidates, UUID server, UnaryOperator<RoutingPolicy.Load> change) {
     for (int i = 0; i < candidates.size(); i++) {
       Candidate c = candidates.get(i);
       if (c.id().equals(server)) {
-        candidates.set(
-            i,
-            new Candidate(
-                c.id(),
-                c.name(),
-                c.status(),
-                c.setUp(),
-                c.health(),
-                c.draining(),
-                c.breakerClosed(),
-                c.nodeClasses(),
-                c.models(),
-                c.outstanding() + 1,
-                c.speed(),
-                c.pricePerHour(),
-                c.vramMb()));
+        candidates.set(i, c.withLoad(change.apply(c.load())));
       }
     }
   }

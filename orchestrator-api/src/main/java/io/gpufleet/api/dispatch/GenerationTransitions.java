@@ -56,6 +56,12 @@ class GenerationTransitions {
         .orElse(false);
   }
 
+  /** Its server began to run it: its GPU time (and cost) count from here, not from dispatch. */
+  @Transactional
+  public void started(UUID id, UUID prompt) {
+    current(id, prompt).ifPresent(g -> g.started(clock.instant()));
+  }
+
   @Transactional
   public void progress(UUID id, UUID prompt, Generation.Progress progress) {
     current(id, prompt).ifPresent(g -> g.recordProgress(progress, clock.instant()));

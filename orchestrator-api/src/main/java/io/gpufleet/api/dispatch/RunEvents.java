@@ -100,7 +100,12 @@ class RunEvents {
   }
 
   void on(UUID serverId, ComfyEvent event) {
-    if (event instanceof ComfyEvent.Executing) {
+    if (event instanceof ComfyEvent.ExecutionStart) {
+      Run run = run(((ComfyEvent.ExecutionStart) event).promptId());
+      if (run != null) {
+        transitions.started(run.generation, run.prompt);
+      }
+    } else if (event instanceof ComfyEvent.Executing) {
       ComfyEvent.Executing e = (ComfyEvent.Executing) event;
       Run run = run(e.promptId());
       if (run == null) {

@@ -5,6 +5,7 @@ import io.gpufleet.api.events.GenerationEventBus;
 import io.gpufleet.api.results.OutputsStored;
 import io.gpufleet.api.results.ResultSpool;
 import io.gpufleet.api.results.StoredOutput;
+import io.gpufleet.api.routing.ServerSpeeds;
 import io.gpufleet.comfy.ComfyClient;
 import io.gpufleet.comfy.ComfyEvent;
 import io.gpufleet.comfy.ComfyException;
@@ -31,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -52,6 +54,8 @@ class RunOutcomes {
   private final GenerationTransitions transitions;
   private final ResultSpool spool;
   private final GenerationEventBus bus;
+  private final ServerSpeeds speeds;
+  private final ApplicationEventPublisher events;
   private final ExecutorService workers =
       Executors.newFixedThreadPool(
           4,
@@ -67,7 +71,11 @@ class RunOutcomes {
       ComfyClients clients,
       GenerationTransitions transitions,
       ResultSpool spool,
-      GenerationEventBus bus) {
+      GenerationEventBus bus,
+      ServerSpeeds speeds,
+      ApplicationEventPublisher events) {
+    this.speeds = speeds;
+    this.events = events;
     this.generations = generations;
     this.servers = servers;
     this.clients = clients;
@@ -174,8 +182,13 @@ class RunOutcomes {
                 target -> client.download(file, target)));
       }
     }
+    UUID server = g.getAttempt().serverId();
+    if (server != null) {
+      events.publishEvent(new SlotFreed(g.getId()));
+      RunSpeed.of(g, entry).ifPresent(rate -> speeds.record(server, rate));
+    }
     ResultSpool.Outcome outcome = spool.store(g.getId(), prompt, spooled);
-    transitions.activity(g.getAttempt().serverId());
+    transitions.activity(server);
     if (!outcome.stored()) {
       transitions.spooled(
           g.getId(), prompt, JSON.writeValueAsString(outcome.outputs()), outcome.pending());
@@ -245,6 +258,9 @@ class RunOutcomes {
     generations
         .findById(generation)
         .ifPresent(g -> transitions.activity(g.getAttempt().serverId()));
+    if (status.isPresent()) {
+      events.publishEvent(new SlotFreed(generation));
+    }
     status.ifPresent(s -> bus.publish(GenerationEvent.status(generation, s.name())));
   }
 

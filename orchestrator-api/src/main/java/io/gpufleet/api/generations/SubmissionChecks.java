@@ -2,7 +2,6 @@ package io.gpufleet.api.generations;
 
 import io.gpufleet.api.generations.GenerationViews.CreateGeneration;
 import io.gpufleet.api.routing.FleetView;
-import io.gpufleet.api.routing.RoutingPolicy;
 import io.gpufleet.api.routing.ServerCapabilities;
 import io.gpufleet.api.sessions.GenerationSessions;
 import io.gpufleet.api.system.ApiException;
@@ -22,6 +21,7 @@ import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.scheduler.outbound.OutboundPolicies;
 import io.gpufleet.scheduler.outbound.OutboundPolicy;
 import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
+import io.gpufleet.scheduler.routing.RoutingPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;

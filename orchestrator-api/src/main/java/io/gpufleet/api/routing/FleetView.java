@@ -1,17 +1,19 @@
 package io.gpufleet.api.routing;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.gpufleet.api.routing.RoutingPolicy.Candidate;
 import io.gpufleet.persistence.generations.GenerationRepository;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.persistence.servers.ServerStatus;
 import io.gpufleet.scheduler.health.HealthProber;
+import io.gpufleet.scheduler.routing.RoutingPolicy;
+import io.gpufleet.scheduler.routing.RoutingPolicy.Candidate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
@@ -24,18 +26,31 @@ public class FleetView {
   private final ServerCapabilities capabilities;
   private final HealthProber health;
   private final RoutingPolicy policy;
+  private final ServerSpeeds speeds;
+
+  /** The checkpoint each server was last given, as this replica saw (a tie-breaker only). */
+  private final Map<UUID, String> checkpoints = new ConcurrentHashMap<>();
 
   FleetView(
       ServerRepository servers,
       GenerationRepository generations,
       ServerCapabilities capabilities,
       HealthProber health,
+      ServerSpeeds speeds,
       RoutingProperties settings) {
+    this.speeds = speeds;
     this.servers = servers;
     this.generations = generations;
     this.capabilities = capabilities;
     this.health = health;
-    this.policy = new RoutingPolicy(settings.maxWaitingPerServer());
+    this.policy = new RoutingPolicy(settings.prefetch());
+  }
+
+  /** {@code server} was given a job that loads {@code checkpoint}. */
+  public void bound(UUID server, @Nullable String checkpoint) {
+    if (checkpoint != null) {
+      checkpoints.put(server, checkpoint);
+    }
   }
 
   public RoutingPolicy policy() {
@@ -44,10 +59,13 @@ public class FleetView {
 
   /** Every running server, plus the pinned one whatever its state. */
   public List<Candidate> candidates(@Nullable UUID pinned) {
-    Map<UUID, Integer> outstanding = new HashMap<>();
+    Map<UUID, Integer> jobs = new HashMap<>();
+    Map<UUID, Double> work = new HashMap<>();
     for (Object[] row : generations.runningPerServer()) {
-      outstanding.put((UUID) row[0], ((Number) row[1]).intValue());
+      jobs.put((UUID) row[0], ((Number) row[1]).intValue());
+      work.put((UUID) row[0], row[2] == null ? 0.0 : Math.max(0, ((Number) row[2]).doubleValue()));
     }
+    Map<UUID, Double> measured = speeds.measured();
     List<Server> fleet = new ArrayList<>(servers.findByStatusIn(List.of(ServerStatus.RUNNING)));
     if (pinned != null && fleet.stream().noneMatch(s -> s.getId().equals(pinned))) {
       servers.findById(pinned).ifPresent(fleet::add);
@@ -68,8 +86,13 @@ public class FleetView {
               breaker != CircuitBreaker.State.OPEN && breaker != CircuitBreaker.State.FORCED_OPEN,
               caps == null ? null : caps.nodeClasses(),
               caps == null ? Map.of() : caps.models(),
-              outstanding.getOrDefault(s.getId(), 0),
-              1.0,
+              new RoutingPolicy.Load(
+                  jobs.getOrDefault(s.getId(), 0),
+                  work.getOrDefault(s.getId(), 0.0),
+                  s.getCapacity().slots(),
+                  s.getCapacity().prefetchOr(policy.defaultPrefetch()),
+                  measured.getOrDefault(s.getId(), ServerSpeeds.guess(s.getLease().gpuName())),
+                  checkpoints.get(s.getId())),
               s.getLease().pricePerHour(),
               s.getLease().vramMb()));
     }

@@ -7,9 +7,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Routing settings, under {@code gpufleet.routing}.
  *
- * @param maxWaitingPerServer prompts allowed to wait on a ComfyUI behind the running one
+ * @param prefetch how many prompts may wait in a server's own ComfyUI queue beyond its slots, for
+ *     servers that do not set their own (0: a server is given a job only when it is free)
  * @param capabilitiesTtl how long a server's node classes and model lists are trusted
  */
 @ConfigurationProperties("gpufleet.routing")
 record RoutingProperties(
-    @DefaultValue("2") int maxWaitingPerServer, @DefaultValue("30s") Duration capabilitiesTtl) {}
+    @DefaultValue("1") int prefetch, @DefaultValue("30s") Duration capabilitiesTtl) {}

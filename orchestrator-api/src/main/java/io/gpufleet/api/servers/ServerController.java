@@ -188,7 +188,9 @@ class ServerController {
                 request.name(),
                 request.idleStopMinutes(),
                 request.setupScriptId(),
-                request.autoSetup())));
+                request.autoSetup(),
+                request.slots(),
+                request.prefetch())));
   }
 
   @PostMapping("/{id}/start")

@@ -1,5 +1,6 @@
 package io.gpufleet.api.servers;
 
+import io.gpufleet.persistence.servers.Capacity;
 import io.gpufleet.persistence.servers.HealthState;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerStatus;
@@ -105,7 +106,9 @@ final class ServerViews {
           String name,
       @Nullable @Min(0) @Max(10080) Integer idleStopMinutes,
       @Nullable UUID setupScriptId,
-      @Nullable Boolean autoSetup) {}
+      @Nullable Boolean autoSetup,
+      @Nullable @Min(1) @Max(Capacity.MAX) Integer slots,
+      @Nullable @Min(0) @Max(Capacity.MAX) Integer prefetch) {}
 
   record ServerView(
       UUID id,
@@ -132,6 +135,8 @@ final class ServerViews {
       boolean autoSetup,
       @Nullable Integer idleStopMinutes,
       @Nullable Instant lastActivityAt,
+      int slots,
+      @Nullable Integer prefetch,
       Instant stateChangedAt,
       Instant createdAt,
       Instant updatedAt) {
@@ -179,6 +184,8 @@ final class ServerViews {
           s.getSetup().auto(),
           s.getIdleStop().minutes(),
           s.getIdleStop().lastActivityAt(),
+          s.getCapacity().slots(),
+          s.getCapacity().prefetch(),
           s.getStateChangedAt(),
           s.getCreatedAt(),
           s.getUpdatedAt());

@@ -1,7 +1,5 @@
 package io.gpufleet.api.workflows;
 
-import io.gpufleet.api.routing.ModelNeed;
-import io.gpufleet.api.routing.RoutingPolicy;
 import io.gpufleet.api.routing.ServerCapabilities;
 import io.gpufleet.api.system.ApiException;
 import io.gpufleet.comfy.workflow.NodeDefinitions;
@@ -10,6 +8,8 @@ import io.gpufleet.comfy.workflow.Workflow;
 import io.gpufleet.comfy.workflow.WorkflowException;
 import io.gpufleet.persistence.workflows.StoredWorkflow;
 import io.gpufleet.persistence.workflows.StoredWorkflowRepository;
+import io.gpufleet.scheduler.routing.ModelNeed;
+import io.gpufleet.scheduler.routing.RoutingPolicy;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,11 @@
 package io.gpufleet.api.workflows;
 
 import io.gpufleet.api.routing.FleetView;
-import io.gpufleet.api.routing.ModelNeed;
-import io.gpufleet.api.routing.RoutingPolicy;
 import io.gpufleet.api.system.ApiException;
 import io.gpufleet.persistence.generations.GenerationRepository;
+import io.gpufleet.scheduler.routing.ModelNeed;
+import io.gpufleet.scheduler.routing.RoutingPolicy;
+import io.gpufleet.scheduler.routing.WorkEstimate;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -139,7 +140,8 @@ class WorkflowController {
   Analysis analyze(@PathVariable UUID id) {
     WorkflowModel m = catalog.get(id);
     RoutingPolicy.Need need =
-        new RoutingPolicy.Need(Set.copyOf(m.nodeClasses()), m.models(), null, null, null);
+        new RoutingPolicy.Need(
+            Set.copyOf(m.nodeClasses()), m.models(), null, null, null, WorkEstimate.FLOOR, null);
     Map<UUID, double[]> history = new java.util.HashMap<>();
     for (Object[] row : generations.recentRunSecondsByServer(id)) {
       history.put(

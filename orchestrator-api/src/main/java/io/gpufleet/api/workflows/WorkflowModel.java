@@ -1,7 +1,7 @@
 package io.gpufleet.api.workflows;
 
-import io.gpufleet.api.routing.ModelNeed;
 import io.gpufleet.comfy.workflow.Workflow;
+import io.gpufleet.scheduler.routing.ModelNeed;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -208,6 +208,74 @@ class GenerationPipelineIT extends IntegrationTest {
     assertThat(ids.stream().map(id -> generation(user, id).path("attempts").asInt())).contains(2);
   }
 
+  @Test
+  void aServerIsGivenOnlyItsSlotsAndPrefetchTheRestWaitUnboundInThePlatform() {
+    ComfySimulator sim = server("late", 2);
+    String serverId = serverIds.get(serverIds.size() - 1).toString();
+    HttpResponse<String> noPrefetch =
+        method("PATCH", "/api/v1/servers/" + serverId, ADMIN_KEY, "{\"prefetch\":0}");
+    assertThat(noPrefetch.statusCode()).as(noPrefetch.body()).isEqualTo(200);
+    assertThat(json(noPrefetch).path("prefetch").asInt()).isZero();
+    assertThat(json(noPrefetch).path("slots").asInt()).isEqualTo(1);
+    TestUser user = newUser("USER");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(submit(user, pinned("{\"steps\":400}")));
+    }
+
+    await(() -> status(user, ids.get(0)).equals("RUNNING") && sim.queueRemaining() == 1);
+    assertThat(ids.subList(1, 3))
+        .as("bound to no server until it is free")
+        .allSatisfy(
+            id -> {
+              JsonNode g = generation(user, id);
+              assertThat(g.path("status").asString()).isEqualTo("QUEUED");
+              assertThat(g.path("serverId").isNull() || g.path("serverId").isMissingNode())
+                  .isTrue();
+            });
+
+    assertThat(
+            method("PATCH", "/api/v1/servers/" + serverId, ADMIN_KEY, "{\"prefetch\":1}")
+                .statusCode())
+        .isEqualTo(200);
+    await(() -> status(user, ids.get(1)).equals("RUNNING") && sim.queueRemaining() == 2);
+    assertThat(status(user, ids.get(2))).isEqualTo("QUEUED");
+  }
+
+  @Test
+  void slotsAndPrefetchOutOfRangeAreFieldErrors() {
+    server("capacity", 20);
+    String serverId = serverIds.get(serverIds.size() - 1).toString();
+    for (String body : List.of("{\"slots\":0}", "{\"slots\":17}", "{\"prefetch\":-1}")) {
+      HttpResponse<String> refused =
+          method("PATCH", "/api/v1/servers/" + serverId, ADMIN_KEY, body);
+      assertThat(refused.statusCode()).as(body).isEqualTo(400);
+      assertThat(json(refused).path("code").asString()).isEqualTo("VALIDATION_ERROR");
+    }
+  }
+
+  @Test
+  void aFinishedRunTeachesRoutingItsServersSpeed() {
+    server("measured", 20);
+    UUID serverId = serverIds.get(serverIds.size() - 1);
+    TestUser user = newUser("USER");
+    String id = submit(user, pinned("{\"steps\":10}"));
+    assertThat(awaitFinal(user, id).path("status").asString()).isEqualTo("COMPLETED");
+
+    await(
+        () ->
+            jdbc.queryForObject(
+                    "SELECT count(*) FROM server_speeds WHERE server_id = ?", Long.class, serverId)
+                == 1);
+    double speed =
+        jdbc.queryForObject(
+            "SELECT work_per_second FROM server_speeds WHERE server_id = ?",
+            Double.class,
+            serverId);
+    // 10 steps at 512x512 are 10 units; the simulator samples at most 20 steps a second
+    assertThat(speed).isPositive().isLessThanOrEqualTo(20 * 1.05);
+  }
+
   // --- helpers -----------------------------------------------------------------------------
 
   private ComfySimulator server(String name, double stepsPerSecond) {

@@ -3,12 +3,12 @@ package io.gpufleet.api.generations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gpufleet.api.routing.ModelNeed;
-import io.gpufleet.api.routing.RoutingPolicy;
 import io.gpufleet.api.system.ApiException;
 import io.gpufleet.api.workflows.WorkflowImport;
 import io.gpufleet.api.workflows.WorkflowModel;
 import io.gpufleet.comfy.workflow.Workflow;
+import io.gpufleet.scheduler.routing.ModelNeed;
+import io.gpufleet.scheduler.routing.RoutingPolicy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -59,6 +59,13 @@ public class Generation {
 
   @Embedded private Timings timings;
 
+  /**
+   * What running its graph costs a server, in sampler steps at 512x512 (times the batch), as
+   * estimated when it was dispatched: what routing weighs a server's queue in.
+   */
+  @Column(name = "work", nullable = false)
+  private double work = 1;
+
   /** Where it was submitted: {@link #SOURCE_API} or {@link #SOURCE_COMFY}. */
   @Column(nullable = false, length = 16)
   private String source = SOURCE_API;
@@ -139,7 +146,11 @@ public class Generation {
   // --- transitions -------------------------------------------------------------------------
 
   /** A new attempt on {@code server}, under a fresh prompt id that this replica listens for. */
-  public void dispatch(UUID server, UUID prompt, String replica, Instant now) {
+  public void dispatch(UUID server, UUID prompt, String replica, double work, Instant now) {
+    if (!(work > 0)) {
+      throw new IllegalArgumentException("work must be positive");
+    }
+    this.work = work;
     status = GenerationStatus.RUNNING;
     attempt = attempt.next(server, prompt, replica);
     progress = Progress.notStarted(progress.totalNodes());
@@ -256,6 +267,15 @@ public class Generation {
 
   public @Nullable BigDecimal getCost() {
     return cost;
+  }
+
+  public double getWork() {
+    return work;
+  }
+
+  /** Its server began to run it (ComfyUI's execution_start), later than dispatch when it waited. */
+  public void started(Instant at) {
+    timings = timings.started(at);
   }
 
   public Timings getTimings() {

@@ -61,9 +61,14 @@ public interface GenerationRepository
           + " or (g.request.priority = ?1 and g.timings.createdAt < ?2))")
   long countQueuedAhead(int priority, Instant createdAt);
 
-  /** Running generations per server, for routing: [serverId, count]. */
+  /**
+   * Running generations per server, for routing: [serverId, count, work left], the work of each
+   * counted by what its progress says is left of it. One whose outputs wait in a spool is done with
+   * its server.
+   */
   @Query(
-      "select g.attempt.serverId, count(g) from Generation g where g.status = 'RUNNING'"
+      "select g.attempt.serverId, count(g), sum(g.work * (100 - g.progress.percent) / 100.0)"
+          + " from Generation g where g.status = 'RUNNING' and g.outputsPending = 0"
           + " and g.attempt.serverId is not null group by g.attempt.serverId")
   List<Object[]> runningPerServer();
 

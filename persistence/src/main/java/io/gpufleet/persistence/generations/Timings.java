@@ -25,6 +25,10 @@ public record Timings(
     return new Timings(createdAt, now, now, finishedAt, now);
   }
 
+  Timings started(Instant at) {
+    return new Timings(createdAt, dispatchedAt, at, finishedAt, at);
+  }
+
   Timings finished(Instant now) {
     return new Timings(createdAt, dispatchedAt, startedAt, now, now);
   }

@@ -65,6 +65,7 @@ public class Server {
   @Embedded private HealthReport health;
   @Embedded private SetupState setup;
   @Embedded private @Nullable IdleStop idleStop;
+  @Embedded private @Nullable Capacity capacity;
 
   @Column(name = "created_at", nullable = false)
   private Instant createdAt;
@@ -88,6 +89,7 @@ public class Server {
     this.health = HealthReport.NEVER_PROBED;
     this.setup = SetupState.NOT_YET;
     this.drain = Drain.NONE;
+    this.capacity = Capacity.DEFAULT;
     this.stateChangedAt = now;
     this.createdAt = now;
     this.updatedAt = now;
@@ -198,6 +200,11 @@ public class Server {
     updatedAt = now;
   }
 
+  public void setCapacity(Capacity newCapacity, Instant now) {
+    capacity = newCapacity;
+    updatedAt = now;
+  }
+
   public void setAccess(Access newAccess) {
     access = newAccess;
   }
@@ -230,6 +237,10 @@ public class Server {
 
   public DesiredState getDesiredState() {
     return desiredState;
+  }
+
+  public Capacity getCapacity() {
+    return capacity == null ? Capacity.DEFAULT : capacity;
   }
 
   public Drain getDrain() {

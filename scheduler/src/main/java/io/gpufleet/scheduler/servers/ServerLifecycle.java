@@ -2,6 +2,7 @@ package io.gpufleet.scheduler.servers;
 
 import io.gpufleet.persistence.servers.Access;
 import io.gpufleet.persistence.servers.Addresses;
+import io.gpufleet.persistence.servers.Capacity;
 import io.gpufleet.persistence.servers.DesiredState;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerRepository;
@@ -225,6 +226,14 @@ public class ServerLifecycle {
       server.setSetup(
           changes.setupScriptId() != null ? changes.setupScriptId() : server.getSetup().scriptId(),
           changes.autoSetup() != null ? changes.autoSetup() : server.getSetup().auto(),
+          now);
+    }
+    if (changes.slots() != null || changes.prefetch() != null) {
+      Capacity was = server.getCapacity();
+      server.setCapacity(
+          new Capacity(
+              changes.slots() != null ? changes.slots() : was.slots(),
+              changes.prefetch() != null ? changes.prefetch() : was.prefetch()),
           now);
     }
     return server;

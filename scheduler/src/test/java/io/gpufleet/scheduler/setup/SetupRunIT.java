@@ -136,16 +136,22 @@ class SetupRunIT extends SchedulerIntegrationTest {
     assertThat(runs.output(started.getId(), preparedAt)).startsWith("preparing the machine\n");
     assertThat(runs.outputPage(started.getId(), 1000).text()).isEmpty();
     assertThat(runs.outputPage(started.getId(), 0).next()).isEqualTo(done.getOutputLength());
+    ExecutionFinished finished =
+        new ExecutionFinished(started.getId(), server.getId(), ExecutionStatus.SUCCEEDED);
+    awaitUntil(() -> events.contains(finished) ? finished : null);
+    // the last chunk is published before the run's end
     assertThat(events)
         .filteredOn(ExecutionOutput.class::isInstance)
         .map(ExecutionOutput.class::cast)
         .filteredOn(e -> e.executionId().equals(started.getId()))
         .allSatisfy(e -> assertThat(runs.output(started.getId(), e.offset())).startsWith(e.chunk()))
         .extracting(ExecutionOutput::chunk)
-        .containsSubsequence("##STEP 1/2 Prepare\npreparing the machine\n");
-    ExecutionFinished finished =
-        new ExecutionFinished(started.getId(), server.getId(), ExecutionStatus.SUCCEEDED);
-    awaitUntil(() -> events.contains(finished) ? finished : null);
+        // however the output was cut into chunks, the chunks in order are the whole output
+        .satisfies(
+            chunks ->
+                assertThat(String.join("", chunks))
+                    .isEqualTo(
+                        "##STEP 1/2 Prepare\npreparing the machine\n##STEP 2/2 Finish\nall done\n"));
     assertThat(events)
         .contains(
             new ExecutionProgress(started.getId(), 1, 2, "Prepare"),

@@ -1,4 +1,4 @@
-package io.gpufleet.api.routing;
+package io.gpufleet.scheduler.routing;
 
 import io.gpufleet.comfy.workflow.Node;
 import io.gpufleet.comfy.workflow.Workflow;
@@ -17,18 +17,68 @@ import org.jspecify.annotations.Nullable;
 /**
  * Chooses a server for one generation. Pure: everything it looks at is in its arguments. Only
  * running, set-up, healthy servers that are not draining, whose breaker is closed and which have
- * the node classes and models; with room (at most {@code maxWaiting} prompts waiting behind the
- * running one); the least outstanding work weighted by speed, then the lowest price.
+ * the node classes and models are able to run it. Among them it picks the one that would finish it
+ * soonest (the work it has left plus this job, at its measured speed); near ties go to the cheaper
+ * server, then to one that has the job's checkpoint loaded. The job is bound to that server only if
+ * it has room (its slots plus its prefetch); otherwise it waits in the platform's queue for that
+ * server rather than going deep into a slower one's (late binding).
  */
 public final class RoutingPolicy {
 
-  private final int maxWaiting;
+  /** Finish times this close (relative) count as a tie. */
+  private static final double TIE = 0.02;
 
-  public RoutingPolicy(int maxWaiting) {
-    if (maxWaiting < 0) {
-      throw new IllegalArgumentException("maxWaiting must be 0 or more");
+  private final int defaultPrefetch;
+
+  /** {@code defaultPrefetch}: how many prompts may wait on a server's ComfyUI behind its slots. */
+  public RoutingPolicy(int defaultPrefetch) {
+    if (defaultPrefetch < 0) {
+      throw new IllegalArgumentException("the prefetch must be 0 or more");
     }
-    this.maxWaiting = maxWaiting;
+    this.defaultPrefetch = defaultPrefetch;
+  }
+
+  public int defaultPrefetch() {
+    return defaultPrefetch;
+  }
+
+  /**
+   * How busy a server is and how fast: its bound {@code jobs} and the {@code work} they have left,
+   * its {@code slots} and {@code prefetch}, its {@code speed} in work units per second (measured,
+   * or its GPU's class until measured) and the {@code checkpoint} it last loaded.
+   */
+  public record Load(
+      int jobs, double work, int slots, int prefetch, double speed, @Nullable String checkpoint) {
+
+    public Load {
+      if (!(speed > 0)) {
+        throw new IllegalArgumentException("speed must be positive");
+      }
+    }
+
+    /** An idle server of one slot and one prefetch. */
+    public static Load idle(double speed) {
+      return new Load(0, 0, 1, 1, speed, null);
+    }
+
+    public boolean hasRoom() {
+      return jobs < slots + prefetch;
+    }
+
+    /** Seconds until it would be done with {@code more} work after what it has. */
+    public double finishIn(double more) {
+      return (work + more) / speed;
+    }
+
+    /** With one more job bound to it. */
+    public Load bound(double more, @Nullable String loaded) {
+      return new Load(jobs + 1, work + more, slots, prefetch, speed, loaded);
+    }
+
+    /** With work that waits for it counted, though not bound yet. */
+    public Load reserved(double more) {
+      return new Load(jobs, work + more, slots, prefetch, speed, checkpoint);
+    }
   }
 
   /** A server as routing sees it now. {@code nodeClasses} null: its ComfyUI is not known yet. */
@@ -42,10 +92,25 @@ public final class RoutingPolicy {
       boolean breakerClosed,
       @Nullable Set<String> nodeClasses,
       Map<String, Set<String>> models,
-      int outstanding,
-      double speed,
+      Load load,
       @Nullable BigDecimal pricePerHour,
       @Nullable Long vramMb) {
+
+    public Candidate withLoad(Load newLoad) {
+      return new Candidate(
+          id,
+          name,
+          status,
+          setUp,
+          health,
+          draining,
+          breakerClosed,
+          nodeClasses,
+          models,
+          newLoad,
+          pricePerHour,
+          vramMb);
+    }
 
     boolean routable() {
       return status == ServerStatus.RUNNING
@@ -76,21 +141,38 @@ public final class RoutingPolicy {
   }
 
   /**
-   * What a generation needs. {@code avoid} and {@code minVramMb} are preferences (after an OOM on a
-   * server, prefer another with more memory); {@code pinned} is a demand.
+   * What a generation needs: node classes and models (demands), its {@code work} (see {@link
+   * WorkEstimate}) and the {@code checkpoint} it loads first. {@code avoid} and {@code minVramMb}
+   * are preferences (after an OOM on a server, prefer another with more memory); {@code pinned} is
+   * a demand.
    */
   public record Need(
       Set<String> nodeClasses,
       List<ModelNeed> models,
       @Nullable UUID pinned,
       @Nullable UUID avoid,
-      @Nullable Long minVramMb) {
+      @Nullable Long minVramMb,
+      double work,
+      @Nullable String checkpoint) {
 
     /** What running {@code graph} takes: its node classes and its model files. */
     public static Need of(
         Workflow graph, @Nullable UUID pinned, @Nullable UUID avoid, @Nullable Long minVramMb) {
+      List<ModelNeed> models = ModelNeed.of(graph);
+      String checkpoint =
+          models.stream()
+              .filter(m -> m.folder().equals("checkpoints"))
+              .map(ModelNeed::name)
+              .findFirst()
+              .orElse(null);
       return new Need(
-          Set.copyOf(nodeClasses(graph)), ModelNeed.of(graph), pinned, avoid, minVramMb);
+          Set.copyOf(nodeClasses(graph)),
+          models,
+          pinned,
+          avoid,
+          minVramMb,
+          WorkEstimate.of(graph),
+          checkpoint);
     }
 
     /** The node classes {@code graph} uses, each once, sorted. */
@@ -99,11 +181,18 @@ public final class RoutingPolicy {
     }
   }
 
-  /** The answer: a server, wait (no room or no eligible server now), or impossible. */
+  /**
+   * The answer: a server, wait (no room or no eligible server now; {@code awaiting} is the server
+   * that would finish it soonest, when it is only busy), or impossible.
+   */
   public sealed interface Route {
     record To(UUID serverId) implements Route {}
 
-    record Wait(String reason) implements Route {}
+    record Wait(String reason, @Nullable UUID awaiting) implements Route {
+      public Wait(String reason) {
+        this(reason, null);
+      }
+    }
 
     record Impossible(String reason) implements Route {}
   }
@@ -131,13 +220,38 @@ public final class RoutingPolicy {
               ? "no server is running and healthy"
               : "no server can run it: " + String.join("; ", reasons));
     }
-    List<Candidate> withRoom = able.stream().filter(this::hasRoom).toList();
-    if (withRoom.isEmpty()) {
-      return new Route.Wait("every able server is busy");
+    List<Candidate> preferred = able.stream().filter(c -> !avoided(c, need)).toList();
+    List<Candidate> pool = preferred.isEmpty() ? able : preferred;
+    Candidate best = soonest(pool, need);
+    if (best.load().hasRoom()) {
+      return new Route.To(best.id());
     }
-    List<Candidate> preferred = withRoom.stream().filter(c -> !avoided(c, need)).toList();
-    List<Candidate> pool = preferred.isEmpty() ? withRoom : preferred;
-    return new Route.To(pool.stream().min(ORDER).orElseThrow().id());
+    return new Route.Wait(best.name() + " would finish it soonest and is busy", best.id());
+  }
+
+  /**
+   * The able server that would finish {@code need} soonest; near ties by price, then checkpoint.
+   */
+  private static Candidate soonest(List<Candidate> pool, Need need) {
+    double first =
+        pool.stream().mapToDouble(c -> c.load().finishIn(need.work())).min().orElseThrow();
+    double limit = first * (1 + TIE) + 1e-9;
+    return pool.stream()
+        .filter(c -> c.load().finishIn(need.work()) <= limit)
+        .min(
+            Comparator.comparing(RoutingPolicy::price)
+                .thenComparing(c -> !loaded(c, need))
+                .thenComparingDouble(c -> c.load().finishIn(need.work()))
+                .thenComparing(Candidate::id))
+        .orElseThrow();
+  }
+
+  private static BigDecimal price(Candidate c) {
+    return c.pricePerHour() == null ? BigDecimal.valueOf(Long.MAX_VALUE) : c.pricePerHour();
+  }
+
+  private static boolean loaded(Candidate c, Need need) {
+    return need.checkpoint() != null && need.checkpoint().equals(c.load().checkpoint());
   }
 
   /**
@@ -179,14 +293,13 @@ public final class RoutingPolicy {
       return new Route.Impossible(
           "the pinned server " + c.name() + " lacks " + String.join(", ", missing));
     }
-    if (!missing.isEmpty() || !hasRoom(c)) {
+    if (!missing.isEmpty()) {
       return new Route.Wait("the pinned server " + c.name() + " is busy");
     }
+    if (!c.load().hasRoom()) {
+      return new Route.Wait("the pinned server " + c.name() + " is busy", c.id());
+    }
     return new Route.To(c.id());
-  }
-
-  private boolean hasRoom(Candidate c) {
-    return c.outstanding() <= maxWaiting;
   }
 
   private static boolean avoided(Candidate c, Need need) {
@@ -195,10 +308,4 @@ public final class RoutingPolicy {
     }
     return need.minVramMb() != null && c.vramMb() != null && c.vramMb() < need.minVramMb();
   }
-
-  private static final Comparator<Candidate> ORDER =
-      Comparator.<Candidate>comparingDouble(c -> c.outstanding() / Math.max(c.speed(), 0.01))
-          .thenComparing(
-              c -> c.pricePerHour() == null ? BigDecimal.valueOf(Long.MAX_VALUE) : c.pricePerHour())
-          .thenComparing(Candidate::id);
 }

@@ -1,4 +1,4 @@
-package io.gpufleet.api.routing;
+package io.gpufleet.scheduler.routing;
 
 import io.gpufleet.comfy.workflow.Workflow;
 import java.util.List;
