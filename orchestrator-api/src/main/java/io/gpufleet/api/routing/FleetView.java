@@ -43,7 +43,7 @@ public class FleetView {
     this.generations = generations;
     this.capabilities = capabilities;
     this.health = health;
-    this.policy = new RoutingPolicy(settings.prefetch());
+    this.policy = new RoutingPolicy(settings.prefetch(), settings.strategy());
   }
 
   /** {@code server} was given a job that loads {@code checkpoint}. */

@@ -1,5 +1,6 @@
 package io.gpufleet.api.routing;
 
+import io.gpufleet.scheduler.routing.RoutingPolicy;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -9,8 +10,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param prefetch how many prompts may wait in a server's own ComfyUI queue beyond its slots, for
  *     servers that do not set their own (0: a server is given a job only when it is free)
+ * @param strategy how a server is chosen: {@code soonest-finish} (the default), or the baselines
+ *     {@code least-outstanding} and {@code round-robin} (for comparison)
  * @param capabilitiesTtl how long a server's node classes and model lists are trusted
  */
 @ConfigurationProperties("gpufleet.routing")
 record RoutingProperties(
-    @DefaultValue("1") int prefetch, @DefaultValue("30s") Duration capabilitiesTtl) {}
+    @DefaultValue("1") int prefetch,
+    @DefaultValue("soonest-finish") RoutingPolicy.Strategy strategy,
+    @DefaultValue("30s") Duration capabilitiesTtl) {}

@@ -12,30 +12,53 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Chooses a server for one generation. Pure: everything it looks at is in its arguments. Only
- * running, set-up, healthy servers that are not draining, whose breaker is closed and which have
- * the node classes and models are able to run it. Among them it picks the one that would finish it
- * soonest (the work it has left plus this job, at its measured speed); near ties go to the cheaper
- * server, then to one that has the job's checkpoint loaded. The job is bound to that server only if
- * it has room (its slots plus its prefetch); otherwise it waits in the platform's queue for that
- * server rather than going deep into a slower one's (late binding).
+ * Chooses a server for one generation. Pure: everything it looks at is in its arguments (but for
+ * the round-robin baseline's turn). Only running, set-up, healthy servers that are not draining,
+ * whose breaker is closed and which have the node classes and models are able to run it. Among them
+ * it picks the one that would finish it soonest (the work it has left plus this job, at its
+ * measured speed); near ties go to the cheaper server, then to one that has the job's checkpoint
+ * loaded. The job is bound to that server only if it has room (its slots plus its prefetch);
+ * otherwise it waits in the platform's queue for that server rather than going deep into a slower
+ * one's (late binding).
  */
 public final class RoutingPolicy {
 
   /** Finish times this close (relative) count as a tie. */
   private static final double TIE = 0.02;
 
+  /**
+   * How a server is chosen among the able ones. {@link #SOONEST_FINISH} is the platform's; the two
+   * others are the classic baselines, kept so that a benchmark (or an operator in doubt) can
+   * compare on the same fleet.
+   */
+  public enum Strategy {
+    /** The server that finishes the job soonest; the job waits for it if it is full. */
+    SOONEST_FINISH,
+    /** The server with the fewest jobs bound to it, among those with room. */
+    LEAST_OUTSTANDING,
+    /** Each server in turn, among those with room. */
+    ROUND_ROBIN
+  }
+
   private final int defaultPrefetch;
+  private final Strategy strategy;
+  private final AtomicInteger turn = new AtomicInteger();
 
   /** {@code defaultPrefetch}: how many prompts may wait on a server's ComfyUI behind its slots. */
   public RoutingPolicy(int defaultPrefetch) {
+    this(defaultPrefetch, Strategy.SOONEST_FINISH);
+  }
+
+  public RoutingPolicy(int defaultPrefetch, Strategy strategy) {
     if (defaultPrefetch < 0) {
       throw new IllegalArgumentException("the prefetch must be 0 or more");
     }
     this.defaultPrefetch = defaultPrefetch;
+    this.strategy = strategy;
   }
 
   public int defaultPrefetch() {
@@ -222,11 +245,32 @@ public final class RoutingPolicy {
     }
     List<Candidate> preferred = able.stream().filter(c -> !avoided(c, need)).toList();
     List<Candidate> pool = preferred.isEmpty() ? able : preferred;
+    if (strategy != Strategy.SOONEST_FINISH) {
+      return baseline(pool.stream().filter(c -> c.load().hasRoom()).toList());
+    }
     Candidate best = soonest(pool, need);
     if (best.load().hasRoom()) {
       return new Route.To(best.id());
     }
     return new Route.Wait(best.name() + " would finish it soonest and is busy", best.id());
+  }
+
+  private Route baseline(List<Candidate> withRoom) {
+    if (withRoom.isEmpty()) {
+      return new Route.Wait("every able server is busy");
+    }
+    if (strategy == Strategy.ROUND_ROBIN) {
+      List<Candidate> byId = withRoom.stream().sorted(Comparator.comparing(Candidate::id)).toList();
+      return new Route.To(byId.get(Math.floorMod(turn.getAndIncrement(), byId.size())).id());
+    }
+    return new Route.To(
+        withRoom.stream()
+            .min(
+                Comparator.<Candidate>comparingInt(c -> c.load().jobs())
+                    .thenComparing(RoutingPolicy::price)
+                    .thenComparing(Candidate::id))
+            .orElseThrow()
+            .id());
   }
 
   /**

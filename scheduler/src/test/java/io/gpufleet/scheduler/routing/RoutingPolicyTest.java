@@ -117,6 +117,32 @@ class RoutingPolicyTest {
     }
   }
 
+  @Nested
+  class Baselines {
+    @Test
+    void leastOutstandingIgnoresSpeedAndCountsJobs() {
+      RoutingPolicy least = new RoutingPolicy(1, RoutingPolicy.Strategy.LEAST_OUTSTANDING);
+      Candidate fast = server("fast", new Load(1, 8, 1, 1, 50, null), "0.30");
+      Candidate slow = server("slow", Load.idle(10), "0.30");
+      assertThat(least.route(LONG, List.of(fast, slow))).isEqualTo(new Route.To(slow.id()));
+    }
+
+    @Test
+    void roundRobinTakesEachServerWithRoomInTurn() {
+      RoutingPolicy turns = new RoutingPolicy(1, RoutingPolicy.Strategy.ROUND_ROBIN);
+      Candidate a = server("a", Load.idle(10), "0.30");
+      Candidate b = server("b", Load.idle(50), "0.30");
+      Candidate full = server("full", new Load(2, 8, 1, 1, 50, null), "0.30");
+      List<Candidate> fleet = List.of(a, b, full);
+      Route first = turns.route(SHORT, fleet);
+      Route second = turns.route(SHORT, fleet);
+      Route third = turns.route(SHORT, fleet);
+      assertThat(List.of(first, second))
+          .containsExactlyInAnyOrder(new Route.To(a.id()), new Route.To(b.id()));
+      assertThat(third).isEqualTo(first);
+    }
+  }
+
   @Test
   void afterAnOomPrefersAnotherServerButFallsBackToIt() {
     Candidate a = server("a", Load.idle(10), "0.30");
