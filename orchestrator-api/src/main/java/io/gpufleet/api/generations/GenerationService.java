@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -97,8 +98,12 @@ public class GenerationService {
                 settings.maxAttempts()),
             resolved.snapshot().executionOrder(null).size(),
             clock.instant());
-    generations.saveAndFlush(g);
-    bus.publish(GenerationEvent.status(g.getId(), "QUEUED"));
+    // the row and its QUEUED event commit together: one commit (one WAL flush) per submit
+    transaction.executeWithoutResult(
+        status -> {
+          generations.saveAndFlush(g);
+          bus.publish(GenerationEvent.status(g.getId(), "QUEUED"));
+        });
     events.publishEvent(new GenerationQueued(g.getId()));
     return view(g);
   }
@@ -120,17 +125,34 @@ public class GenerationService {
   public GenerationView view(Generation g) {
     Long position = null;
     Long eta = null;
-    double mean = generations.meanRunSeconds();
+    double mean = meanRunSeconds();
     if (g.getStatus() == GenerationStatus.QUEUED) {
       position =
           generations.countQueuedAhead(g.getRequest().priority(), g.getTimings().createdAt());
-      long capacity = Math.max(1, fleet.candidates(null).size());
+      long capacity = Math.max(1, fleet.recent().size());
       eta = Math.round((position / capacity + 1) * mean);
     } else if (g.getStatus() == GenerationStatus.RUNNING) {
       eta = Math.round(mean * (100 - g.getProgress().percent()) / 100.0);
     }
     return GenerationViews.of(g, position, eta);
   }
+
+  /** The mean of recent runs, for estimates: read again at most every few seconds. */
+  private double meanRunSeconds() {
+    MeanRun last = meanRun;
+    long nanos = System.nanoTime();
+    if (last == null || nanos - last.takenAt() > MEAN_RUN_TTL.toNanos()) {
+      last = new MeanRun(generations.meanRunSeconds(), nanos);
+      meanRun = last;
+    }
+    return last.seconds();
+  }
+
+  private static final java.time.Duration MEAN_RUN_TTL = java.time.Duration.ofSeconds(5);
+
+  private record MeanRun(double seconds, long takenAt) {}
+
+  private volatile @Nullable MeanRun meanRun;
 
   /** The latest preview of a running generation, if one has come. */
   GenerationPreviews.Preview preview(AuthenticatedUser user, UUID id) {
@@ -211,8 +233,12 @@ public class GenerationService {
                 settings.maxAttempts()),
             old.getProgress().totalNodes(),
             clock.instant());
-    generations.saveAndFlush(g);
-    bus.publish(GenerationEvent.status(g.getId(), "QUEUED"));
+    // the row and its QUEUED event commit together: one commit (one WAL flush) per submit
+    transaction.executeWithoutResult(
+        status -> {
+          generations.saveAndFlush(g);
+          bus.publish(GenerationEvent.status(g.getId(), "QUEUED"));
+        });
     events.publishEvent(new GenerationQueued(g.getId()));
     return view(g);
   }

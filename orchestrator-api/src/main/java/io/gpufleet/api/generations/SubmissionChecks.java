@@ -97,9 +97,21 @@ class SubmissionChecks {
    * Without a running server there is no list to check against; the name goes as given.
    */
   private void requireOfferedChoices(CreateGeneration request, Workflow snapshot) {
-    NodeDefinitions definitions = capabilities.anyRunning().orElse(null);
+    List<FieldProblem> problems = notOffered(request, snapshot, capabilities.anyRunning());
+    if (!problems.isEmpty()) {
+      // the fleet may have changed in the last second: refuse only on what it offers now
+      problems = notOffered(request, snapshot, capabilities.anyRunningNow());
+    }
+    if (!problems.isEmpty()) {
+      throw ApiException.invalid(problems);
+    }
+  }
+
+  private static List<FieldProblem> notOffered(
+      CreateGeneration request, Workflow snapshot, Optional<NodeDefinitions> known) {
+    NodeDefinitions definitions = known.orElse(null);
     if (definitions == null) {
-      return;
+      return List.of();
     }
     List<FieldProblem> problems = new ArrayList<>();
     for (Node node : snapshot.nodes().values()) {
@@ -127,15 +139,19 @@ class SubmissionChecks {
         }
       }
     }
-    if (!problems.isEmpty()) {
-      throw ApiException.invalid(problems);
-    }
+    return problems;
   }
 
   private void requireRunnable(Workflow snapshot, @Nullable UUID pinned) {
     RoutingPolicy.Need need = RoutingPolicy.Need.of(snapshot, pinned, null, null);
-    List<RoutingPolicy.Candidate> candidates = fleet.candidates(pinned);
+    List<RoutingPolicy.Candidate> candidates =
+        pinned == null ? fleet.recent() : fleet.candidates(pinned);
     Optional<String> reason = fleet.policy().unrunnable(need, candidates);
+    if (reason.isPresent() && pinned == null) {
+      // the picture is up to a second old: refuse only on the fleet as it is now
+      candidates = fleet.candidates(null);
+      reason = fleet.policy().unrunnable(need, candidates);
+    }
     if (reason.isPresent()) {
       throw new ApiException(
               HttpStatus.BAD_REQUEST,

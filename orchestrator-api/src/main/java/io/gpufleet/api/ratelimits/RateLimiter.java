@@ -1,15 +1,20 @@
 package io.gpufleet.api.ratelimits;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.TimeMeter;
-import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.VerboseResult;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.gpufleet.api.users.AuthenticatedUser;
 import java.time.Clock;
@@ -17,22 +22,33 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 
 /**
  * Counts a user's actions against every band of a kind. The buckets live in PostgreSQL (bucket4j,
- * one row per user and band, locked with SELECT … FOR UPDATE), so a limit holds across replicas.
+ * locked with SELECT … FOR UPDATE), so a limit holds across replicas. All the bands of one kind are
+ * one bucket (one row, one transaction per action, and a refusal takes nothing from any band); its
+ * key names the limits, so a changed limit takes effect at once, with fresh counts. Concurrent
+ * actions of one user on one replica are batched into one transaction.
  */
 @Service
-public class RateLimiter {
+public class RateLimiter implements DisposableBean {
 
   private final ProxyManager<String> buckets;
+  private final @Nullable HikariDataSource counters;
   private final RateLimitProperties defaults;
+
+  /** One proxy per bucket, so that bucket4j can batch the commands that meet on it. */
+  private final Cache<String, BucketProxy> proxies =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(10)).build();
 
   RateLimiter(DataSource dataSource, RateLimitProperties defaults, Clock clock) {
     this.defaults = defaults;
+    this.counters = countersPool(dataSource);
     this.buckets =
-        Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+        Bucket4jPostgreSQL.selectForUpdateBasedBuilder(counters != null ? counters : dataSource)
             .primaryKeyMapper(PrimaryKeyMapper.STRING)
             .table("rate_limit_buckets")
             .idColumn("id")
@@ -46,67 +62,130 @@ public class RateLimiter {
   }
 
   /**
-   * Takes one action of {@code kind} from each of its bands, or none if any band is spent (the
-   * bands already charged get their token back).
+   * A small pool of its own whose commits do not wait for the WAL flush: the counters are written
+   * on every call, and after a crash a user may at most get the last second's actions again, which
+   * is not worth a disk flush per request. Everything else stays fully durable.
+   */
+  private static @Nullable HikariDataSource countersPool(DataSource main) {
+    if (!(main instanceof HikariDataSource hikari) || hikari.getJdbcUrl() == null) {
+      return null;
+    }
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("gpufleet-rate-limits");
+    config.setJdbcUrl(hikari.getJdbcUrl());
+    config.setUsername(hikari.getUsername());
+    config.setPassword(hikari.getPassword());
+    config.setDataSourceProperties(hikari.getDataSourceProperties());
+    config.setMaximumPoolSize(6);
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(hikari.getConnectionTimeout());
+    config.setConnectionInitSql("SET synchronous_commit = off");
+    return new HikariDataSource(config);
+  }
+
+  @Override
+  public void destroy() {
+    if (counters != null) {
+      counters.close();
+    }
+  }
+
+  /**
+   * Takes one action of {@code kind} from each of its bands, or none if any band is spent. The
+   * answer names the tightest band (or the spent one that keeps it refused longest).
    */
   public Decision consume(AuthenticatedUser user, Band.Kind kind) {
-    List<Band> charged = new ArrayList<>();
-    Decision tightest = null;
-    for (Band band : Band.of(kind)) {
-      int limit = band.limit(user.limits(), defaults);
-      if (limit == 0) {
-        refund(user, charged);
-        return Decision.rejected(band, 0, band.window().toNanos());
-      }
-      ConsumptionProbe probe = bucket(user, band, limit).tryConsumeAndReturnRemaining(1);
-      if (!probe.isConsumed()) {
-        refund(user, charged);
-        return Decision.rejected(band, limit, probe.getNanosToWaitForRefill());
-      }
-      charged.add(band);
-      Decision allowed =
-          Decision.allowed(band, limit, probe.getRemainingTokens(), probe.getNanosToWaitForReset());
-      if (tightest == null || allowed.remaining() < tightest.remaining()) {
-        tightest = allowed;
+    List<Band> bands = Band.of(kind);
+    int[] limits = limits(user, bands);
+    for (int i = 0; i < bands.size(); i++) {
+      if (limits[i] == 0) {
+        return Decision.rejected(bands.get(i), 0, bands.get(i).window().toNanos());
       }
     }
-    return tightest;
+    VerboseResult<ConsumptionProbe> result =
+        bucket(user, kind, bands, limits).asVerbose().tryConsumeAndReturnRemaining(1);
+    ConsumptionProbe probe = result.getValue();
+    long[] left = result.getDiagnostics().getAvailableTokensPerEachBandwidth();
+    if (!probe.isConsumed()) {
+      int spent = 0;
+      for (int i = 0; i < bands.size(); i++) {
+        if (left[i] < 1) {
+          spent =
+              i; // bands go from the shortest window to the longest: the last spent holds longest
+        }
+      }
+      return Decision.rejected(bands.get(spent), limits[spent], probe.getNanosToWaitForRefill());
+    }
+    int tightest = 0;
+    for (int i = 1; i < bands.size(); i++) {
+      if (left[i] < left[tightest]) {
+        tightest = i;
+      }
+    }
+    Band band = bands.get(tightest);
+    long reset = Math.min(band.window().toNanos(), probe.getNanosToWaitForReset());
+    return Decision.allowed(band, limits[tightest], Math.max(0, left[tightest]), reset);
   }
 
   /** Every band of the user, read without spending anything. */
   public List<BandStatus> status(AuthenticatedUser user) {
     List<BandStatus> statuses = new ArrayList<>();
-    for (Band band : Band.values()) {
-      int limit = band.limit(user.limits(), defaults);
-      if (limit == 0) {
-        statuses.add(new BandStatus(band, 0, 0, band.window().toSeconds()));
-        continue;
+    for (Band.Kind kind : Band.Kind.values()) {
+      List<Band> bands = Band.of(kind);
+      int[] limits = limits(user, bands);
+      boolean closed = false;
+      for (int limit : limits) {
+        closed |= limit == 0;
       }
-      EstimationProbe probe = bucket(user, band, limit).estimateAbilityToConsume(1);
-      long remaining = probe.canBeConsumed() ? probe.getRemainingTokens() : 0;
-      statuses.add(
-          new BandStatus(band, limit, remaining, ceilSeconds(probe.getNanosToWaitForRefill())));
+      long[] left = new long[bands.size()];
+      long refill = 0;
+      if (!closed) {
+        VerboseResult<EstimationProbe> probe =
+            bucket(user, kind, bands, limits).asVerbose().estimateAbilityToConsume(1);
+        left = probe.getDiagnostics().getAvailableTokensPerEachBandwidth();
+        refill = probe.getValue().canBeConsumed() ? 0 : probe.getValue().getNanosToWaitForRefill();
+      }
+      for (int i = 0; i < bands.size(); i++) {
+        Band band = bands.get(i);
+        long remaining = closed ? 0 : Math.max(0, left[i]);
+        long wait = remaining > 0 ? 0 : closed ? 0 : Math.min(refill, band.window().toNanos());
+        statuses.add(new BandStatus(band, limits[i], remaining, ceilSeconds(wait)));
+      }
     }
+    statuses.sort(java.util.Comparator.comparing(BandStatus::band));
     return statuses;
   }
 
-  private void refund(AuthenticatedUser user, List<Band> charged) {
-    for (Band band : charged) {
-      bucket(user, band, band.limit(user.limits(), defaults)).addTokens(1);
+  private int[] limits(AuthenticatedUser user, List<Band> bands) {
+    int[] limits = new int[bands.size()];
+    for (int i = 0; i < bands.size(); i++) {
+      limits[i] = bands.get(i).limit(user.limits(), defaults);
     }
+    return limits;
   }
 
-  private BucketProxy bucket(AuthenticatedUser user, Band band, int limit) {
-    BucketConfiguration configuration =
-        BucketConfiguration.builder()
-            .addLimit(
-                Bandwidth.builder().capacity(limit).refillIntervally(limit, band.window()).build())
-            .build();
-    // a changed limit replaces the stored configuration instead of waiting for the window
-    return buckets
-        .builder()
-        .withImplicitConfigurationReplacement(limit, TokensInheritanceStrategy.AS_IS)
-        .build(band.name() + ":" + user.id(), () -> configuration);
+  private BucketProxy bucket(
+      AuthenticatedUser user, Band.Kind kind, List<Band> bands, int[] limits) {
+    StringBuilder key = new StringBuilder(kind.name()).append(':').append(user.id());
+    for (int limit : limits) {
+      key.append(':').append(limit);
+    }
+    return proxies.get(
+        key.toString(),
+        id -> {
+          io.github.bucket4j.ConfigurationBuilder configuration = BucketConfiguration.builder();
+          for (int i = 0; i < bands.size(); i++) {
+            int limit = limits[i];
+            Duration window = bands.get(i).window();
+            configuration.addLimit(
+                Bandwidth.builder().capacity(limit).refillIntervally(limit, window).build());
+          }
+          BucketConfiguration built = configuration.build();
+          return buckets
+              .builder()
+              .withOptimization(Optimizations.batching())
+              .build(id, () -> built);
+        });
   }
 
   static long ceilSeconds(long nanos) {

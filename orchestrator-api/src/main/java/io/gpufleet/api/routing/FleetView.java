@@ -8,6 +8,7 @@ import io.gpufleet.persistence.servers.ServerStatus;
 import io.gpufleet.scheduler.health.HealthProber;
 import io.gpufleet.scheduler.routing.RoutingPolicy;
 import io.gpufleet.scheduler.routing.RoutingPolicy.Candidate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +29,13 @@ public class FleetView {
   private final RoutingPolicy policy;
   private final ServerSpeeds speeds;
 
+  /** How old a {@link #recent()} picture may be. */
+  static final Duration RECENT = Duration.ofSeconds(1);
+
+  private volatile @Nullable Recent recent;
+
+  private record Recent(List<Candidate> candidates, long takenAt) {}
+
   /** The checkpoint each server was last given, as this replica saw (a tie-breaker only). */
   private final Map<UUID, String> checkpoints = new ConcurrentHashMap<>();
 
@@ -44,6 +52,21 @@ public class FleetView {
     this.capabilities = capabilities;
     this.health = health;
     this.policy = new RoutingPolicy(settings.prefetch(), settings.strategy());
+  }
+
+  /**
+   * The running servers as of at most a second ago: for checks at submit time (can any server run
+   * this, how many could), which need not cost queries per call. Dispatching reads {@link
+   * #candidates} fresh.
+   */
+  public List<Candidate> recent() {
+    Recent now = recent;
+    long nanos = System.nanoTime();
+    if (now == null || nanos - now.takenAt() > RECENT.toNanos()) {
+      now = new Recent(List.copyOf(candidates(null)), nanos);
+      recent = now;
+    }
+    return now.candidates();
   }
 
   /** {@code server} was given a job that loads {@code checkpoint}. */

@@ -87,6 +87,30 @@ public class ServerCapabilities {
 
   /** The node definitions of some running server, to convert a UI-format workflow with. */
   public Optional<NodeDefinitions> anyRunning() {
+    AnyRunning last = anyRunning;
+    long nanos = System.nanoTime();
+    if (last != null && nanos - last.takenAt() < ANY_RUNNING_TTL.toNanos()) {
+      return last.definitions();
+    }
+    return anyRunningNow();
+  }
+
+  /** As {@link #anyRunning}, read now (before refusing anything on the strength of it). */
+  public Optional<NodeDefinitions> anyRunningNow() {
+    Optional<NodeDefinitions> found = findAnyRunning();
+    // only a found one is kept: a server that has just come up must count at once
+    anyRunning = found.isPresent() ? new AnyRunning(found, System.nanoTime()) : null;
+    return found;
+  }
+
+  /** {@link #anyRunning} is asked at every submit; a second-old answer is as good. */
+  private static final Duration ANY_RUNNING_TTL = Duration.ofSeconds(1);
+
+  private record AnyRunning(Optional<NodeDefinitions> definitions, long takenAt) {}
+
+  private volatile @Nullable AnyRunning anyRunning;
+
+  private Optional<NodeDefinitions> findAnyRunning() {
     for (Server server : servers.findByStatusIn(List.of(ServerStatus.RUNNING))) {
       if (server.getAddresses().comfyUrl() != null) {
         NodeDefinitions defs = of(server).definitions();

@@ -1,15 +1,10 @@
 package io.gpufleet.api.users;
 
-import io.gpufleet.persistence.users.ApiKey;
-import io.gpufleet.persistence.users.ApiKeyRepository;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +14,6 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -30,29 +24,18 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
-  /** Writing "last used" on every request would cost a write per call; once a minute is enough. */
-  private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
-
   static final String TOKEN_PARAMETER = "token";
 
   /** The ComfyUI-compatible socket and image paths (io.gpufleet.api.comfy), with ComfyUI's /api. */
   static final Set<String> QUERY_TOKEN_PATHS =
       Set.of("/comfy/ws", "/comfy/api/ws", "/comfy/view", "/comfy/api/view");
 
-  private final ApiKeyRepository apiKeys;
-  private final TransactionTemplate transaction;
+  private final ApiKeyCache keys;
   private final AuthenticationEntryPoint entryPoint;
-  private final Clock clock;
 
-  ApiKeyAuthenticationFilter(
-      ApiKeyRepository apiKeys,
-      TransactionTemplate transaction,
-      AuthenticationEntryPoint entryPoint,
-      Clock clock) {
-    this.apiKeys = apiKeys;
-    this.transaction = transaction;
+  ApiKeyAuthenticationFilter(ApiKeyCache keys, AuthenticationEntryPoint entryPoint) {
+    this.keys = keys;
     this.entryPoint = entryPoint;
-    this.clock = clock;
   }
 
   @Override
@@ -84,21 +67,7 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
   }
 
   private Optional<AuthenticatedUser> authenticate(String key) {
-    String hash = ApiKeyCodec.hash(key);
-    Instant now = Instant.now(clock);
-    return Optional.ofNullable(
-        transaction.execute(
-            status -> {
-              ApiKey found = apiKeys.findByKeyHash(hash).orElse(null);
-              if (found == null || !found.isActiveAt(now) || !found.getUser().isEnabled()) {
-                return null;
-              }
-              Instant lastUsed = found.getLastUsedAt();
-              if (lastUsed == null || lastUsed.plus(LAST_USED_RESOLUTION).isBefore(now)) {
-                found.markUsed(now);
-              }
-              return AuthenticatedUser.of(found.getUser());
-            }));
+    return keys.authenticate(ApiKeyCodec.hash(key));
   }
 
   static @Nullable String presentedKey(HttpServletRequest request) {

@@ -2,9 +2,7 @@ package io.gpufleet.api.users;
 
 import io.gpufleet.api.system.ErrorCodes;
 import io.gpufleet.api.system.ProblemWriter;
-import io.gpufleet.persistence.users.ApiKeyRepository;
 import jakarta.servlet.DispatcherType;
-import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -27,7 +25,6 @@ import org.springframework.security.web.authentication.logout.HttpStatusReturnin
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfException;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Two ways in: API keys on every request (stateless, no CSRF since browsers cannot forge the
@@ -115,12 +112,10 @@ class SecurityConfiguration {
   @Bean
   SecurityFilterChain api(
       HttpSecurity http,
-      ApiKeyRepository apiKeys,
-      TransactionTemplate transaction,
+      ApiKeyCache apiKeys,
       AuthenticationEntryPoint entryPoint,
       AccessDeniedHandler accessDenied,
-      SecurityContextRepository contexts,
-      Clock clock)
+      SecurityContextRepository contexts)
       throws Exception {
     http.csrf(
             csrf ->
@@ -143,7 +138,7 @@ class SecurityConfiguration {
         .exceptionHandling(
             e -> e.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
         .addFilterBefore(
-            new ApiKeyAuthenticationFilter(apiKeys, transaction, entryPoint, clock),
+            new ApiKeyAuthenticationFilter(apiKeys, entryPoint),
             AnonymousAuthenticationFilter.class)
         .authorizeHttpRequests(
             auth ->

@@ -35,9 +35,15 @@ class UserService {
   private final PasswordEncoder passwords;
   private final ApiKeyCodec codec = new ApiKeyCodec();
   private final Clock clock;
+  private final ApiKeyCache keyCache;
 
   UserService(
-      UserRepository users, ApiKeyRepository apiKeys, PasswordEncoder passwords, Clock clock) {
+      UserRepository users,
+      ApiKeyRepository apiKeys,
+      PasswordEncoder passwords,
+      Clock clock,
+      ApiKeyCache keyCache) {
+    this.keyCache = keyCache;
     this.users = users;
     this.apiKeys = apiKeys;
     this.passwords = passwords;
@@ -78,6 +84,7 @@ class UserService {
 
   @Transactional
   UserAccount update(UUID id, UpdateUser request, AuthenticatedUser actor) {
+    keyCache.invalidateAfterCommit();
     UserAccount user = get(id);
     Instant now = Instant.now(clock);
     if (request.username() != null && !request.username().equalsIgnoreCase(user.getUsername())) {
@@ -117,6 +124,7 @@ class UserService {
    */
   @Transactional
   void deactivate(UUID id, AuthenticatedUser actor) {
+    keyCache.invalidateAfterCommit();
     UserAccount user = get(id);
     if (user.getRole() == Role.ADMIN) {
       requireAnotherAdmin(user, actor);
@@ -161,6 +169,7 @@ class UserService {
 
   @Transactional
   void revokeKey(UUID keyId) {
+    keyCache.invalidateAfterCommit();
     ApiKey key =
         apiKeys
             .findById(keyId)

@@ -1,5 +1,7 @@
 package io.gpufleet.api.workflows;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.gpufleet.api.routing.ServerCapabilities;
 import io.gpufleet.api.system.ApiException;
 import io.gpufleet.comfy.workflow.NodeDefinitions;
@@ -11,6 +13,7 @@ import io.gpufleet.persistence.workflows.StoredWorkflowRepository;
 import io.gpufleet.scheduler.routing.ModelNeed;
 import io.gpufleet.scheduler.routing.RoutingPolicy;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +21,8 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
@@ -36,6 +41,15 @@ public class WorkflowCatalog {
   private final ServerCapabilities capabilities;
   private final Clock clock;
 
+  /**
+   * Parsed workflows, for the submit path: every generation names one (or the default). A change
+   * here clears it once committed; another replica's change shows within the entry's few seconds.
+   */
+  private final Cache<Object, WorkflowModel> parsed =
+      Caffeine.newBuilder().maximumSize(1_000).expireAfterWrite(Duration.ofSeconds(5)).build();
+
+  private static final Object DEFAULT = new Object();
+
   WorkflowCatalog(
       StoredWorkflowRepository workflows, ServerCapabilities capabilities, Clock clock) {
     this.workflows = workflows;
@@ -53,6 +67,7 @@ public class WorkflowCatalog {
 
   @Transactional
   public WorkflowModel create(Draft draft) {
+    forgetAfterCommit();
     if (workflows.findByNameIgnoreCase(draft.name()).isPresent()) {
       throw ApiException.conflict(
           WORKFLOW_NAME_TAKEN, "A workflow named '" + draft.name() + "' exists");
@@ -67,6 +82,7 @@ public class WorkflowCatalog {
 
   @Transactional
   public WorkflowModel replace(UUID id, Draft draft) {
+    forgetAfterCommit();
     StoredWorkflow stored = find(id);
     workflows
         .findByNameIgnoreCase(draft.name())
@@ -86,12 +102,13 @@ public class WorkflowCatalog {
 
   @Transactional
   public void delete(UUID id) {
+    forgetAfterCommit();
     workflows.delete(find(id));
   }
 
-  @Transactional(readOnly = true)
+  /** Not in a transaction of its own: most calls are answered from the cache. */
   public WorkflowModel get(UUID id) {
-    return read(find(id));
+    return parsed.get(id, key -> read(find(id)));
   }
 
   @Transactional(readOnly = true)
@@ -102,16 +119,35 @@ public class WorkflowCatalog {
         .toList();
   }
 
-  /** The workflow used when a generation names none. */
-  @Transactional(readOnly = true)
+  /** The workflow used when a generation names none (from the cache, mostly). */
   public WorkflowModel defaultWorkflow() {
-    return workflows
-        .findDefault()
-        .map(this::read)
-        .orElseThrow(
-            () ->
-                ApiException.notFound(
-                    WORKFLOW_NOT_FOUND, "No default workflow is set; name a workflowId"));
+    WorkflowModel cached = parsed.getIfPresent(DEFAULT);
+    if (cached != null) {
+      return cached;
+    }
+    WorkflowModel found =
+        workflows
+            .findDefault()
+            .map(this::read)
+            .orElseThrow(
+                () ->
+                    ApiException.notFound(
+                        WORKFLOW_NOT_FOUND, "No default workflow is set; name a workflowId"));
+    parsed.put(DEFAULT, found);
+    return found;
+  }
+
+  private void forgetAfterCommit() {
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              parsed.invalidateAll();
+            }
+          });
+    }
+    parsed.invalidateAll();
   }
 
   @Transactional(readOnly = true)

@@ -29,9 +29,12 @@ class Seed003QueueIT extends AcceptanceTest {
     String low = job(user, workflow, 0, "a sunset over mountains");
     String lower = job(user, workflow, 0, "a sunrise over the sea");
     String urgent = job(user, workflow, 10, "an urgent lighthouse");
+    // positions count every user's queue, and other classes of this shared context may leave
+    // jobs waiting at priority 0: the urgent one is ahead of all of them, ours follow in order
     assertThat(queuePosition(user, urgent)).isZero();
-    assertThat(queuePosition(user, low)).isEqualTo(1);
-    assertThat(queuePosition(user, lower)).isEqualTo(2);
+    long lowAt = queuePosition(user, low);
+    assertThat(lowAt).isPositive();
+    assertThat(queuePosition(user, lower)).isEqualTo(lowAt + 1);
 
     // job cancellation, which the seed lacked
     HttpResponse<String> cancelled =
