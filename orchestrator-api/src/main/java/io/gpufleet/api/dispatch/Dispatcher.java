@@ -16,8 +16,10 @@ import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -127,10 +129,12 @@ class Dispatcher {
     transaction.executeWithoutResult(
         status -> {
           List<UUID> ids = generations.claimQueued(settings.maxRunningPerUser(), CLAIM_BATCH);
+          Map<UUID, Generation> claimed = new HashMap<>();
+          generations.findAllById(ids).forEach(g -> claimed.put(g.getId(), g));
           Set<UUID> usersServed = new HashSet<>();
           for (UUID id : ids) {
-            Generation g = generations.findById(id).orElseThrow();
-            if (!usersServed.add(g.getUserId())) {
+            Generation g = claimed.get(id);
+            if (g == null || !usersServed.add(g.getUserId())) {
               continue; // fair share: one per user per round; the rest wait for the next round
             }
             Workflow graph = Workflow.parse(g.getRequest().snapshot());
