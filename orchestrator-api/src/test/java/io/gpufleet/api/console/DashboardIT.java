@@ -43,8 +43,10 @@ class DashboardIT extends ConsoleTestBase {
     server = servers.save(FixedEndpointProvider.runningAt(uniqueName("dash"), sim.baseUrl()));
     TestUser user = newUser("USER");
     String completed = submit(user, "{\"steps\":3}");
-    String failed = submit(user, "{\"steps\":3,\"sampler\":\"no_such_sampler\"}");
     awaitStatus(user, completed, "COMPLETED");
+    // an error of the workflow on the server (what passes the platform's checks and still fails)
+    sim.failNextPrompt("KSampler", "ValueError", "invalid sigma schedule for this model");
+    String failed = submit(user, "{\"steps\":3}");
     awaitStatus(user, failed, "FAILED");
 
     logIn();
@@ -57,7 +59,7 @@ class DashboardIT extends ConsoleTestBase {
     assertThat(stat("success").locator(".value")).containsText("%");
     Locator failures = page.locator("#failures");
     assertThat(failures).containsText(failed.substring(0, 8));
-    assertThat(failures).containsText("no_such_sampler");
+    assertThat(failures).containsText("invalid sigma schedule");
     assertThat(page.locator("#per-hour")).isVisible();
     assertThat(page.locator("#success-rate")).isVisible();
 

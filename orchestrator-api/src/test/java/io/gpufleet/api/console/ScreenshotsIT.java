@@ -63,13 +63,16 @@ class ScreenshotsIT extends ConsoleTestBase {
     assertThat(page.locator("#gen-details")).containsText("SD text-to-image");
     shoot(dir, "generation.png");
 
-    // a little history for the dashboard's charts: two more runs, one of them failing
-    for (String body : new String[] {"{\"steps\":3", "{\"steps\":3,\"sampler\":\"no_such\""}) {
-      awaitFinalGeneration(
-          json(post("/api/v1/generations", ADMIN_KEY, body + ",\"serverId\":\"" + id + "\"}"))
-              .path("id")
-              .asString());
-    }
+    // a little history for the dashboard's charts: two more, one completed and one cancelled
+    // (the platform refuses at submit what would fail on the server, such as an unknown sampler)
+    String more = "{\"steps\":3,\"serverId\":\"" + id + "\"}";
+    awaitFinalGeneration(json(post("/api/v1/generations", ADMIN_KEY, more)).path("id").asString());
+    String cancelled =
+        json(post("/api/v1/generations", ADMIN_KEY, "{\"steps\":400,\"serverId\":\"" + id + "\"}"))
+            .path("id")
+            .asString();
+    post("/api/v1/generations/" + cancelled + "/cancel", ADMIN_KEY, "");
+    awaitFinalGeneration(cancelled);
     navLink("Dashboard").click();
     assertThat(page.locator("[data-stat=running] .value")).not().containsText("0 ");
     assertThat(page.locator("#per-hour")).isVisible();

@@ -45,8 +45,10 @@ class HistoryIT extends IntegrationTest {
     serverId = s.getId();
     user = newUser("USER");
     completed = submit("{\"prompt\":\"a, \\\"quoted\\\" fox\",\"steps\":2}");
-    failed = submit("{\"sampler\":\"no_such_sampler\",\"steps\":2}");
     await(() -> Set.of("COMPLETED", "FAILED").contains(status(completed)));
+    // an error of the workflow on the server: what passes the platform's checks and still fails
+    sim.failNextPrompt("KSampler", "ValueError", "no_such_sampler: invalid sigma schedule");
+    failed = submit("{\"steps\":2,\"serverId\":\"" + serverId + "\"}");
     await(() -> status(failed).equals("FAILED"));
   }
 

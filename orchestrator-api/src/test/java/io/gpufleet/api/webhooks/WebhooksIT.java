@@ -114,12 +114,19 @@ class WebhooksIT extends IntegrationTest {
 
   @Test
   void aFailedGenerationIsPostedToo() {
-    server("hook-fail", 50);
+    ComfySimulator sim = server("hook-fail", 50);
     TestUser user = newUser("USER");
     List<Received> received = new CopyOnWriteArrayList<>();
     String url = receiver(received, 0);
+    sim.failNextPrompt("KSampler", "ValueError", "invalid sigma schedule");
 
-    submit(user, "{\"sampler\":\"no_such_sampler\",\"steps\":2,\"webhookUrl\":\"" + url + "\"}");
+    submit(
+        user,
+        "{\"steps\":2,\"serverId\":\""
+            + serverIds.get(serverIds.size() - 1)
+            + "\",\"webhookUrl\":\""
+            + url
+            + "\"}");
 
     await(() -> !received.isEmpty());
     assertThat(JSON.readTree(received.get(0).body()).path("event").asString())
