@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gpufleet.cluster.EventStream.Event;
 import io.gpufleet.cluster.Replicas.Member;
 import io.gpufleet.simulator.comfy.ComfySimulator;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -29,7 +34,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two replicas of the built jar as real processes on one PostgreSQL, with eight ComfyUI simulators
@@ -47,14 +51,17 @@ class ReplicasIT {
       "{\"generationsPerMinute\":100000,\"generationsPerHour\":100000,"
           + "\"generationsPerDay\":100000,\"requestsPerMinute\":100000,\"requestsPerHour\":100000}";
 
-  @TempDir static Path dir;
+  /** The replicas' data directories and logs, kept after the run for a look (CI artifacts). */
+  private static final Path DIR = Path.of("target", "replicas-it");
+
   private Replicas cluster;
   private final String run = UUID.randomUUID().toString().substring(0, 6);
 
   @BeforeAll
-  void start() {
+  void start() throws IOException {
+    deleteRecursively(DIR);
     long started = System.nanoTime();
-    cluster = Replicas.start(2, 8, dir);
+    cluster = Replicas.start(2, 8, DIR);
     System.out.printf(
         "Replicas: %s up on one PostgreSQL with %d registered simulators in %.1f s%n",
         cluster.members.stream()
@@ -110,6 +117,12 @@ class ReplicasIT {
         .as("each ran once: none lost, none twice")
         .isEqualTo(Map.of(1, (long) GENERATIONS));
     assertThat(attempts).isEqualTo(Map.of("1", (long) GENERATIONS));
+    for (Member m : cluster.members) {
+      // one settlement per generation per replica: concurrent ones raced on the spool's files
+      assertThat(Files.readString(m.process().log()))
+          .as("replica %s's log", m.name())
+          .doesNotContain("Settling a generation failed", "did not take");
+    }
     assertThat(dispatchers.keySet())
         .as("both replicas dispatched")
         .containsExactlyInAnyOrderElementsOf(cluster.members.stream().map(Member::id).toList());
@@ -308,6 +321,17 @@ class ReplicasIT {
 
   // --- helpers -----------------------------------------------------------------------------
 
+  private static void deleteRecursively(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
   private Api admin(int replica) {
     return cluster.members.get(replica).api();
   }
@@ -324,7 +348,8 @@ class ReplicasIT {
     return submit(user, tag, 2, null);
   }
 
-  private static HttpResponse<String> submit(Api user, String tag, int steps, String pinnedServer) {
+  private static HttpResponse<String> submit(
+      Api user, String tag, int steps, @Nullable String pinnedServer) {
     return user.post(
         "/api/v1/generations",
         "{\"prompt\":\"a lighthouse ["
