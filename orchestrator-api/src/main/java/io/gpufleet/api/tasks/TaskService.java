@@ -70,8 +70,12 @@ class TaskService {
 
   Task create(AuthenticatedUser user, TaskViews.CreateTask request) {
     Task task = request.isText() ? text(user, request) : image(user, request);
-    tasks.saveAndFlush(task);
-    events.changed(task);
+    // the event commits with the row: no worker can claim the task, and tell of it, before
+    transaction.executeWithoutResult(
+        s -> {
+          tasks.saveAndFlush(task);
+          events.changed(task);
+        });
     if (task.isText()) {
       worker.wake();
     }
@@ -208,11 +212,13 @@ class TaskService {
                         + "; only a pending text task is cancelled");
               }
               if (!locked.getStatus().isFinal()) {
+                // an image task's may have followed its cancelled generation already, and told
                 locked.cancel(clock.instant());
+                tasks.saveAndFlush(locked);
+                events.changed(locked);
               }
               return locked;
             });
-    events.changed(cancelled);
     return cancelled;
   }
 
@@ -251,9 +257,10 @@ class TaskService {
               if (next != null) {
                 locked.follow(next);
               }
+              tasks.saveAndFlush(locked);
+              events.changed(locked);
               return locked;
             });
-    events.changed(requeued);
     if (requeued.isText()) {
       worker.wake();
     }
