@@ -13,7 +13,6 @@
       "generations",
       "providers",
       "ratelimits",
-      "results",
       "system",
       "users"
     })
