@@ -16,6 +16,8 @@ import io.gpufleet.persistence.servers.Lease;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.persistence.servers.ServerSpec;
+import io.gpufleet.persistence.tasks.Task;
+import io.gpufleet.persistence.tasks.TaskRepository;
 import io.gpufleet.persistence.users.Role;
 import io.gpufleet.persistence.users.UserAccount;
 import io.gpufleet.persistence.users.UserRepository;
@@ -23,6 +25,7 @@ import io.gpufleet.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -31,6 +34,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A server's and a generation's values land in the columns that native queries, reports and other
@@ -50,6 +54,8 @@ class EntityColumnsIT {
   @Autowired ServerRepository servers;
   @Autowired GenerationRepository generations;
   @Autowired UserRepository users;
+  @Autowired TaskRepository tasks;
+  @Autowired TransactionTemplate transaction;
 
   @Test
   void aServersValuesAreStoredInTheirColumnsAndReadBackWhole() {
@@ -233,6 +239,81 @@ class EntityColumnsIT {
     assertThat(done.getAttempt().number()).isEqualTo(2);
     assertThat(done.getTimings().finishedAt()).isEqualTo(NOW.plusSeconds(9));
     assertThat(generations.countByServerIdAndStatus(server, GenerationStatus.COMPLETED)).isOne();
+  }
+
+  @Test
+  void aTasksValuesAreStoredInTheirColumnsAndOnlyDueOnesAreClaimed() {
+    UserAccount user =
+        users.saveAndFlush(new UserAccount("tasks-" + UUID.randomUUID(), Role.USER, null, NOW));
+    Task task =
+        new Task(
+            user.getId(),
+            new Task.Request(
+                "Sky",
+                Task.TEXT,
+                "ollama",
+                null,
+                "llama3.2",
+                "Why blue?",
+                "Be brief.",
+                "{}",
+                null,
+                3),
+            NOW);
+    tasks.saveAndFlush(task);
+    // far in the past, so that no other test's task is due before it
+    jdbc.update(
+        "UPDATE tasks SET run_after = ?, created_at = ? WHERE id = ?",
+        java.sql.Timestamp.from(Instant.EPOCH),
+        java.sql.Timestamp.from(Instant.EPOCH),
+        task.getId());
+
+    List<UUID> claimed = claimDue(Instant.EPOCH.plusSeconds(1));
+    assertThat(claimed).containsExactly(task.getId());
+    assertThat(claimDue(Instant.EPOCH.minusSeconds(1))).doesNotContain(task.getId());
+
+    Task read = tasks.findById(task.getId()).orElseThrow();
+    read.claim("replica-a", NOW.plusSeconds(1), NOW.plusSeconds(91));
+    tasks.saveAndFlush(read);
+    Map<String, Object> running =
+        jdbc.queryForMap("select * from tasks where id = ?", task.getId());
+    assertThat(running)
+        .containsEntry("status", "RUNNING")
+        .containsEntry("type", "text")
+        .containsEntry("provider", "ollama")
+        .containsEntry("model", "llama3.2")
+        .containsEntry("system_prompt", "Be brief.")
+        .containsEntry("attempts", 1)
+        .containsEntry("max_attempts", 3)
+        .containsEntry("claimed_by", "replica-a");
+    assertThat(instant(running, "lease_until")).isEqualTo(NOW.plusSeconds(91));
+    // a lease that ran out is claimed again; one that holds is not
+    assertThat(claimDue(NOW.plusSeconds(92))).contains(task.getId());
+    assertThat(claimDue(NOW.plusSeconds(90))).doesNotContain(task.getId());
+
+    read = tasks.findById(task.getId()).orElseThrow();
+    read.complete(
+        "Rayleigh.", "llama3.2:latest", 12, 3, new BigDecimal("0.000054"), NOW.plusSeconds(2));
+    tasks.saveAndFlush(read);
+    Map<String, Object> done = jdbc.queryForMap("select * from tasks where id = ?", task.getId());
+    assertThat(done)
+        .containsEntry("status", "COMPLETED")
+        .containsEntry("result", "Rayleigh.")
+        .containsEntry("model", "llama3.2:latest")
+        .containsEntry("prompt_tokens", 12)
+        .containsEntry("completion_tokens", 3)
+        .containsEntry("cost", new BigDecimal("0.000054"))
+        .containsEntry("lease_until", null)
+        .containsEntry("claimed_by", null);
+    assertThat(instant(done, "started_at")).isEqualTo(NOW.plusSeconds(1));
+    assertThat(instant(done, "finished_at")).isEqualTo(NOW.plusSeconds(2));
+    assertThat(claimDue(NOW.plusSeconds(999))).doesNotContain(task.getId());
+  }
+
+  /** Due tasks as a worker claims them: in a transaction, locked. */
+  private List<UUID> claimDue(Instant now) {
+    List<UUID> claimed = transaction.execute(s -> tasks.claimDue(now, 10));
+    return claimed == null ? List.of() : claimed;
   }
 
   private static Instant instant(Map<String, Object> row, String column) {

@@ -19,11 +19,13 @@ import io.gpufleet.scheduler.comfy.ComfyClients;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Submits, reads, cancels and regenerates generations. A queued one is announced as {@link
@@ -108,6 +110,35 @@ public class GenerationService {
     return view(g);
   }
 
+  /**
+   * A generation another feature asks for on the caller's behalf (an image task): the inputs keyed
+   * node/field or by shortcut, on the workflow (or the default one), checked and queued as {@code
+   * POST /generations} would.
+   */
+  public GenerationView submit(
+      AuthenticatedUser user, @Nullable UUID workflowId, Map<String, JsonNode> inputs) {
+    return submit(
+        user,
+        new CreateGeneration(
+            workflowId,
+            inputs,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
+  }
+
   /** The caller's generation (any for admins) as the API shows it, or 404. */
   public GenerationView get(AuthenticatedUser user, UUID id) {
     return view(find(user, id));
@@ -166,7 +197,7 @@ public class GenerationService {
   }
 
   /** Queued: cancelled at once. Running: interrupted on its server, then cancelled. */
-  GenerationView cancel(AuthenticatedUser user, UUID id) {
+  public GenerationView cancel(AuthenticatedUser user, UUID id) {
     find(user, id);
     Generation g =
         transaction.execute(
@@ -207,7 +238,7 @@ public class GenerationService {
   }
 
   /** The same snapshot again with a new seed, as a new generation. */
-  GenerationView regenerate(AuthenticatedUser user, UUID id) {
+  public GenerationView regenerate(AuthenticatedUser user, UUID id) {
     Generation old = find(user, id);
     List<String> seedTargets =
         old.getRequest().workflowId() == null

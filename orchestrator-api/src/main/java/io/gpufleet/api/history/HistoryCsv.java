@@ -1,6 +1,7 @@
 package io.gpufleet.api.history;
 
 import io.gpufleet.api.generations.GenerationViews.GenerationView;
+import io.gpufleet.api.system.CsvCells;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -43,18 +44,7 @@ final class HistoryCsv {
     return out.toString();
   }
 
-  /** Quoted when needed; a leading formula character is defused for spreadsheets. */
   static String cell(@Nullable Object value) {
-    if (value == null) {
-      return "";
-    }
-    String s = value.toString();
-    if (!s.isEmpty() && "=+-@".indexOf(s.charAt(0)) >= 0 && !(value instanceof Number)) {
-      s = "'" + s;
-    }
-    if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
-      return "\"" + s.replace("\"", "\"\"") + "\"";
-    }
-    return s;
+    return CsvCells.cell(value);
   }
 }

@@ -15,15 +15,17 @@ final class LiveMessages {
   private LiveMessages() {}
 
   /**
-   * An event, keyed by the generation or the setup run it is about, with its number ({@code seq}):
-   * the position a client resumes after.
+   * An event, keyed by the generation, the setup run or the task it is about, with its number
+   * ({@code seq}): the position a client resumes after.
    */
   static Map<String, Object> of(GenerationEvent event) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("type", event.type());
-    m.put(
-        event.type().startsWith("execution.") ? "executionId" : "generationId",
-        event.generationId().toString());
+    String key =
+        event.type().startsWith("execution.")
+            ? "executionId"
+            : event.type().startsWith("task.") ? "taskId" : "generationId";
+    m.put(key, event.generationId().toString());
     if (event.sequence() > 0) {
       m.put("seq", event.sequence());
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gpufleet.api.IntegrationTest;
 import io.gpufleet.persistence.generations.Generation;
 import io.gpufleet.persistence.generations.GenerationRepository;
+import io.gpufleet.persistence.tasks.Task;
+import io.gpufleet.persistence.tasks.TaskRepository;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -97,11 +99,14 @@ class AuthorizationMatrixIT extends IntegrationTest {
           new Rule("*", "/api/v1/generations/{id}/**", Access.OWNED),
           new Rule("*", "/api/v1/sessions/{id}/**", Access.OWNED),
           new Rule("*", "/api/v1/uploads/{id}/**", Access.OWNED),
+          new Rule("*", "/api/v1/tasks/{id}/**", Access.OWNED),
           // any user: lists and counts of their own, shared workflows, their account
           new Rule("*", "/api/v1/generations", Access.ANY_USER),
           new Rule("GET", "/api/v1/generations/export", Access.ANY_USER),
           new Rule("GET", "/api/v1/generations/stats", Access.ANY_USER),
           new Rule("*", "/api/v1/sessions", Access.ANY_USER),
+          new Rule("*", "/api/v1/tasks", Access.ANY_USER),
+          new Rule("GET", "/api/v1/tasks/export", Access.ANY_USER),
           new Rule("POST", "/api/v1/uploads", Access.ANY_USER),
           new Rule("GET", "/api/v1/workflows/**", Access.ANY_USER),
           new Rule("POST", "/api/v1/workflows/{id}/analyze", Access.ANY_USER),
@@ -129,6 +134,7 @@ class AuthorizationMatrixIT extends IntegrationTest {
   private static final Pattern VARIABLE = Pattern.compile("\\{([^}]+)}");
 
   @Autowired GenerationRepository generations;
+  @Autowired TaskRepository tasks;
 
   private TestUser owner;
   private TestUser other;
@@ -153,6 +159,15 @@ class AuthorizationMatrixIT extends IntegrationTest {
     generation.cancel(Instant.now());
     generations.save(generation);
     owned.put("/api/v1/generations/", generation.getId().toString());
+    Task task =
+        new Task(
+            UUID.fromString(owner.id()),
+            new Task.Request("owned", Task.TEXT, "ollama", null, null, "x", null, "{}", null, 1),
+            Instant.now());
+    // saved finished: nothing is to run it
+    task.cancel(Instant.now());
+    tasks.save(task);
+    owned.put("/api/v1/tasks/", task.getId().toString());
 
     HttpResponse<String> document = get("/v3/api-docs", ADMIN_KEY);
     assertThat(document.statusCode()).isEqualTo(200);
@@ -273,7 +288,9 @@ class AuthorizationMatrixIT extends IntegrationTest {
     }
     variables.appendTail(out);
     String path = out.toString();
-    return path.equals("/api/v1/generations/export") ? path + "?format=csv" : path;
+    return path.equals("/api/v1/generations/export") || path.equals("/api/v1/tasks/export")
+        ? path + "?format=csv"
+        : path;
   }
 
   private Answer call(String method, String template, @Nullable String key) {
