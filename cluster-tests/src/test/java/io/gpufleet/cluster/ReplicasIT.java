@@ -268,19 +268,27 @@ class ReplicasIT {
       String tag = "kill-" + i;
       byTag.put(tag, id(submit(on(users.get(i % 2), 1), tag, 24, null)));
     }
-    // every one posted to its server, most by the replica that got them
+    // late binding: a server takes one running and one waiting, the rest stay in the platform's
+    // queue; at least one on each server, posted, some of them followed by the victim
     Replicas.await(
         () ->
             cluster.count(
-                    "SELECT count(*) FROM generations WHERE id::text = ANY(?) AND status = 'RUNNING'"
-                        + " AND submitted",
-                    (Object) byTag.values().toArray(String[]::new))
-                == byTag.size(),
-        "all sixteen running",
+                        "SELECT count(*) FROM generations WHERE id::text = ANY(?)"
+                            + " AND status = 'RUNNING' AND submitted",
+                        (Object) byTag.values().toArray(String[]::new))
+                    >= cluster.fleet.simulators().size()
+                && cluster.count(
+                        "SELECT count(*) FROM generations WHERE id::text = ANY(?)"
+                            + " AND status = 'RUNNING' AND submitted AND dispatched_by = ?",
+                        byTag.values().toArray(String[]::new),
+                        victim.id())
+                    > 0,
+        "a generation running on every server, some followed by the victim",
         Duration.ofSeconds(60));
     long orphans =
         cluster.count(
-            "SELECT count(*) FROM generations WHERE id::text = ANY(?) AND dispatched_by = ?",
+            "SELECT count(*) FROM generations WHERE id::text = ANY(?) AND status = 'RUNNING'"
+                + " AND dispatched_by = ?",
             byTag.values().toArray(String[]::new),
             victim.id());
     assertThat(orphans).as("generations the victim was following").isPositive();
