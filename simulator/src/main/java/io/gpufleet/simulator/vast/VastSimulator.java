@@ -109,6 +109,14 @@ public final class VastSimulator implements AutoCloseable {
     faults.delayNext(calls, delay);
   }
 
+  /**
+   * The next {@code rents} rents are carried out (the instance exists at once) but answered only
+   * {@code hold} later: a client that times out first has rented without hearing of it.
+   */
+  public void loseRentAnswers(int rents, Duration hold) {
+    faults.loseRentAnswers(rents, hold);
+  }
+
   public void clearFaults() {
     faults.clear();
   }
