@@ -26,9 +26,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +85,33 @@ class RunOutcomes {
     this.transitions = transitions;
     this.spool = spool;
     this.bus = bus;
+  }
+
+  /** Generations whose check is queued or running: one at a time each. */
+  private final Set<UUID> checking = ConcurrentHashMap.newKeySet();
+
+  /**
+   * {@link #check} on a worker, unless one is already queued or running for this generation. The
+   * dispatcher's thread must not make these calls itself: a hung server would hold it (and with it
+   * dispatch to every other server) for as long as each call waits for its read timeout.
+   */
+  void checkLater(Generation g) {
+    UUID id = g.getId();
+    if (!checking.add(id)) {
+      return;
+    }
+    try {
+      workers.execute(
+          () -> {
+            try {
+              guarded(() -> check(g));
+            } finally {
+              checking.remove(id);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      checking.remove(id); // shutting down
+    }
   }
 
   void settleLater(UUID generation) {
