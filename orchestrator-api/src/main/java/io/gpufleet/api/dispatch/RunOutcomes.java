@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -87,37 +86,40 @@ class RunOutcomes {
     this.bus = bus;
   }
 
-  /** Generations whose check is queued or running: one at a time each. */
-  private final Set<UUID> checking = ConcurrentHashMap.newKeySet();
+  /**
+   * The checks of running generations, apart from {@link #workers}: a server that does not answer
+   * holds these for its read timeout, while settling finished runs (the workers) goes on.
+   */
+  private final ExecutorService checks =
+      Executors.newFixedThreadPool(
+          4,
+          r -> {
+            Thread t = new Thread(r, "generation-checks");
+            t.setDaemon(true);
+            return t;
+          });
 
   /**
-   * {@link #check} on a worker, unless one is already queued or running for this generation. The
-   * dispatcher's thread must not make these calls itself: a hung server would hold it (and with it
-   * dispatch to every other server) for as long as each call waits for its read timeout.
+   * Generations whose check is queued or running, and whether it was asked for again meanwhile: one
+   * check at a time per generation, so two never settle (and spool) the same run at once.
+   */
+  private final Map<UUID, Boolean> checking = new ConcurrentHashMap<>();
+
+  /**
+   * The monitor's {@link #check}, off the dispatcher's thread: a hung server would otherwise hold
+   * it (and with it dispatch to every other server) for as long as each call waits for its read
+   * timeout.
    */
   void checkLater(Generation g) {
-    UUID id = g.getId();
-    if (!checking.add(id)) {
-      return;
-    }
-    try {
-      workers.execute(
-          () -> {
-            try {
-              guarded(() -> check(g));
-            } finally {
-              checking.remove(id);
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      checking.remove(id); // shutting down
-    }
+    request(g.getId(), checks);
   }
 
+  /** A run ended (its server said so): settle it now. */
   void settleLater(UUID generation) {
-    workers.execute(() -> guarded(() -> generations.findById(generation).ifPresent(this::check)));
+    request(generation, workers);
   }
 
+  /** A server's socket dropped or came back: look at every run submitted there. */
   void checkServerLater(UUID serverId) {
     workers.execute(
         () ->
@@ -128,7 +130,33 @@ class RunOutcomes {
                             g ->
                                 serverId.equals(g.getAttempt().serverId())
                                     && g.getAttempt().submitted())
-                        .forEach(this::check)));
+                        .forEach(g -> request(g.getId(), workers))));
+  }
+
+  /** Queues a check of the generation, or marks the one queued or running to go again. */
+  private void request(UUID id, ExecutorService pool) {
+    while (true) {
+      Boolean asked = checking.putIfAbsent(id, Boolean.FALSE);
+      if (asked == null) {
+        try {
+          pool.execute(() -> drain(id));
+        } catch (RejectedExecutionException e) {
+          checking.remove(id); // shutting down
+        }
+        return;
+      }
+      if (checking.replace(id, asked, Boolean.TRUE)) {
+        return;
+      }
+      // its check ended between the two reads: ask again
+    }
+  }
+
+  private void drain(UUID id) {
+    do {
+      checking.replace(id, Boolean.FALSE);
+      guarded(() -> generations.findById(id).ifPresent(this::check));
+    } while (!checking.remove(id, Boolean.FALSE));
   }
 
   void executionError(UUID generation, UUID prompt, UUID serverId, ComfyEvent.ExecutionError e) {
@@ -304,6 +332,7 @@ class RunOutcomes {
 
   @PreDestroy
   void stop() {
+    checks.shutdownNow();
     workers.shutdownNow();
   }
 }

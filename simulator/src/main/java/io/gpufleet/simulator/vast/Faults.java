@@ -14,6 +14,7 @@ final class Faults {
   private int delayedCalls;
   private int lostRents;
   private Duration lostRentHold = Duration.ZERO;
+  private int rentAnswersLost;
 
   synchronized void rateLimitNext(int calls, boolean json) {
     rateLimited = calls;
@@ -46,7 +47,12 @@ final class Faults {
       return Duration.ZERO;
     }
     lostRents--;
+    rentAnswersLost++;
     return lostRentHold;
+  }
+
+  synchronized int rentAnswersLost() {
+    return rentAnswersLost;
   }
 
   synchronized void clear() {

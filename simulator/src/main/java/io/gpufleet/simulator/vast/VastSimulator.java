@@ -117,6 +117,11 @@ public final class VastSimulator implements AutoCloseable {
     faults.loseRentAnswers(rents, hold);
   }
 
+  /** Rents carried out whose answer was held by {@link #loseRentAnswers}, since the start. */
+  public int rentAnswersLost() {
+    return faults.rentAnswersLost();
+  }
+
   public void clearFaults() {
     faults.clear();
   }
