@@ -18,6 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param probeTimeout how long one probe may take
  * @param degradedLatency a probe slower than this marks the server DEGRADED
  * @param unreachableAfter consecutive failed probes that make a server UNREACHABLE
+ * @param comfyReadTimeout the longest silence within one answer of a ComfyUI (a submit, a queue or
+ *     history read, a download) before the call fails: a hung server fails its calls instead of
+ *     holding the platform's threads
  */
 @ConfigurationProperties("gpufleet.scheduler")
 public record SchedulerSettings(
@@ -30,4 +33,5 @@ public record SchedulerSettings(
     @DefaultValue("10m") Duration drainTimeout,
     @DefaultValue("5s") Duration probeTimeout,
     @DefaultValue("2s") Duration degradedLatency,
-    @DefaultValue("2") int unreachableAfter) {}
+    @DefaultValue("2") int unreachableAfter,
+    @DefaultValue("30s") Duration comfyReadTimeout) {}

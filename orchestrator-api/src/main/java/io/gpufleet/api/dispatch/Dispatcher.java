@@ -38,7 +38,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * once), routes them, commits the attempt, then has {@link PromptSender} post the prompt under our
  * own id. A generation is bound to a server only when that server has room (late binding); until
  * then it stays in the platform's queue. It also checks running attempts against their servers
- * ({@link RunOutcomes}).
+ * ({@link RunOutcomes}). Its own thread only reads and writes the database: every call to a ComfyUI
+ * happens elsewhere, so one server that does not answer delays nothing of the others.
  */
 @Component
 class Dispatcher {
@@ -115,7 +116,7 @@ class Dispatcher {
         if (planned.isEmpty()) {
           return;
         }
-        planned.forEach(sender::send);
+        planned.forEach(sender::sendLater);
       }
     } catch (RuntimeException e) {
       log.warn("Dispatching failed: {}", e.toString());
@@ -193,7 +194,7 @@ class Dispatcher {
         boolean mine = replica.id().equals(g.getAttempt().dispatchedBy());
         boolean stale = g.getTimings().updatedAt().plus(settings.staleAfter()).isBefore(now);
         if (mine ? g.getAttempt().submitted() : stale) {
-          outcomes.check(g);
+          outcomes.checkLater(g);
         } else if (stale
             && g.getAttempt().promptId() != null
             && g.getAttempt().serverId() != null) {

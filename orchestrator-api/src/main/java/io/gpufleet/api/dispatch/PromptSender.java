@@ -14,12 +14,17 @@ import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.scheduler.comfy.ComfyClients;
 import io.gpufleet.scheduler.health.HealthProber;
+import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +67,64 @@ class PromptSender {
     this.health = health;
     this.bus = bus;
     this.replica = replica;
+  }
+
+  /** The prompt's server's queue of posts: each waits for the one before it there. */
+  private final Map<UUID, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
+
+  private final ExecutorService posters =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "prompt-sender");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /**
+   * Posts the prompt off the dispatcher's thread, after the prompts planned for the same server
+   * before it (so that each server gets them in order). A server that does not answer holds only
+   * its own posts, each for at most the ComfyUI read timeout.
+   */
+  void sendLater(Dispatcher.Planned p) {
+    CompletableFuture<Void> queued =
+        tails.compute(
+            p.server(),
+            (server, tail) ->
+                (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail)
+                    .thenRunAsync(() -> sendGuarded(p), posters));
+    queued.whenComplete((ignored, failure) -> tails.remove(p.server(), queued));
+  }
+
+  private void sendGuarded(Dispatcher.Planned p) {
+    try {
+      send(p);
+    } catch (RuntimeException e) {
+      // not the server's answer (the database, a refused URL): left alone, the attempt would stay
+      // RUNNING and unposted under this replica for good, so it goes back to the queue
+      log.warn(
+          "Posting generation {} to server {} failed: {}",
+          p.generation(),
+          p.server(),
+          e.toString());
+      try {
+        transitions
+            .failed(
+                p.generation(),
+                p.prompt(),
+                new Generation.Failure(null, null, "SubmitFailed", String.valueOf(e.getMessage())),
+                true,
+                p.server(),
+                null)
+            .ifPresent(s -> bus.publish(GenerationEvent.status(p.generation(), s.name())));
+      } catch (RuntimeException again) {
+        log.warn("Could not requeue generation {}: {}", p.generation(), again.toString());
+      }
+    }
+  }
+
+  @PreDestroy
+  void stop() {
+    posters.shutdownNow();
   }
 
   void send(Dispatcher.Planned p) {

@@ -31,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,10 +95,40 @@ class RunOutcomes {
     this.bus = bus;
   }
 
-  void settleLater(UUID generation) {
-    workers.execute(() -> guarded(() -> generations.findById(generation).ifPresent(this::check)));
+  /**
+   * The checks of running generations, apart from {@link #workers}: a server that does not answer
+   * holds these for its read timeout, while settling finished runs (the workers) goes on.
+   */
+  private final ExecutorService checks =
+      Executors.newFixedThreadPool(
+          4,
+          r -> {
+            Thread t = new Thread(r, "generation-checks");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /**
+   * Generations whose check is queued or running, and whether it was asked for again meanwhile: one
+   * check at a time per generation, so two never settle (and spool) the same run at once.
+   */
+  private final Map<UUID, Boolean> checking = new ConcurrentHashMap<>();
+
+  /**
+   * The monitor's {@link #check}, off the dispatcher's thread: a hung server would otherwise hold
+   * it (and with it dispatch to every other server) for as long as each call waits for its read
+   * timeout.
+   */
+  void checkLater(Generation g) {
+    request(g.getId(), checks);
   }
 
+  /** A run ended (its server said so): settle it now. */
+  void settleLater(UUID generation) {
+    request(generation, workers);
+  }
+
+  /** A server's socket dropped or came back: look at every run submitted there. */
   void checkServerLater(UUID serverId) {
     workers.execute(
         () ->
@@ -108,7 +139,33 @@ class RunOutcomes {
                             g ->
                                 serverId.equals(g.getAttempt().serverId())
                                     && g.getAttempt().submitted())
-                        .forEach(this::check)));
+                        .forEach(g -> request(g.getId(), workers))));
+  }
+
+  /** Queues a check of the generation, or marks the one queued or running to go again. */
+  private void request(UUID id, ExecutorService pool) {
+    while (true) {
+      Boolean asked = checking.putIfAbsent(id, Boolean.FALSE);
+      if (asked == null) {
+        try {
+          pool.execute(() -> drain(id));
+        } catch (RejectedExecutionException e) {
+          checking.remove(id); // shutting down
+        }
+        return;
+      }
+      if (checking.replace(id, asked, Boolean.TRUE)) {
+        return;
+      }
+      // its check ended between the two reads: ask again
+    }
+  }
+
+  private void drain(UUID id) {
+    do {
+      checking.replace(id, Boolean.FALSE);
+      guarded(() -> generations.findById(id).ifPresent(this::check));
+    } while (!checking.remove(id, Boolean.FALSE));
   }
 
   void executionError(UUID generation, UUID prompt, UUID serverId, ComfyEvent.ExecutionError e) {
@@ -295,6 +352,7 @@ class RunOutcomes {
 
   @PreDestroy
   void stop() {
+    checks.shutdownNow();
     workers.shutdownNow();
   }
 }

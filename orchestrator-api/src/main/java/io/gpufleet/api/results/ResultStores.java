@@ -29,6 +29,11 @@ public final class ResultStores {
     this.settings = settings;
   }
 
+  /** The same stores with new outputs going to {@code store} (a test's faulty disk). */
+  ResultStores withPrimary(ResultStore store) {
+    return new ResultStores(store, local, spool, settings);
+  }
+
   /** Where new outputs are stored. */
   public ResultStore primary() {
     return primary;

@@ -9,6 +9,7 @@ import io.gpufleet.scheduler.outbound.HostResolver;
 import io.gpufleet.scheduler.outbound.OutboundRules;
 import io.gpufleet.scheduler.outbound.OutboundSettings;
 import io.gpufleet.scheduler.outbound.OwnEndpoints;
+import io.gpufleet.scheduler.vast.VastSettings;
 import io.gpufleet.simulator.ollama.OllamaSimulator;
 import io.gpufleet.simulator.ollama.OllamaSimulatorConfig;
 import io.gpufleet.simulator.sandbox.SandboxConfig;
@@ -60,12 +61,13 @@ class SandboxConfiguration {
   }
 
   @Bean
-  VastClient sandboxVastClient(SandboxFleet fleet) {
+  VastClient sandboxVastClient(SandboxFleet fleet, VastSettings settings) {
     // Vast.ai's documented spacing (6 s between offer searches) protects a shared API; the
     // simulator is in this process, and a console waiting 6 s per search helps no one
     return VastClient.builder()
         .apiKey(fleet.vastApiKey())
         .baseUrl(fleet.vastBaseUrl())
+        .httpClient(settings.httpClient())
         .noSpacing()
         .build();
   }

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -16,6 +17,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authorization.AuthorizationDeniedException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -79,8 +81,33 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     return Problems.respond(UnreadableBodies.problem(e), request);
   }
 
+  /**
+   * The pool had no connection for the request within its timeout: 503 with Retry-After (see {@link
+   * DatabaseBusy}). Spring wraps the pool's exception differently per path (a transaction, a
+   * JdbcTemplate, a repository), so its causes are looked at here and in {@link #unexpected}.
+   */
+  @ExceptionHandler({
+    CannotCreateTransactionException.class,
+    DataAccessResourceFailureException.class
+  })
+  ResponseEntity<Object> databaseBusy(Exception e, HttpServletRequest request) {
+    if (!DatabaseBusy.causedBy(e)) {
+      return unexpected(e, request);
+    }
+    ResponseEntity<Object> problem = Problems.respond(DatabaseBusy.problem(), request);
+    return ResponseEntity.status(problem.getStatusCode())
+        .headers(problem.getHeaders())
+        .header(HttpHeaders.RETRY_AFTER, Long.toString(DatabaseBusy.RETRY_AFTER_SECONDS))
+        .body(problem.getBody());
+  }
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
+    if (DatabaseBusy.causedBy(e)
+        && !(e instanceof CannotCreateTransactionException)
+        && !(e instanceof DataAccessResourceFailureException)) {
+      return databaseBusy(e, request);
+    }
     String detail = "Something went wrong on our side; it has been logged";
     return Problems.respond(
         new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, ErrorCodes.INTERNAL_ERROR, detail),

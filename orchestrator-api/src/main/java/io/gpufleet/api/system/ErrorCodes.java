@@ -21,6 +21,9 @@ public final class ErrorCodes {
   public static final String CONFLICT = "CONFLICT";
   public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
 
+  /** 503: no database connection came free in time; retry after {@code Retry-After}. */
+  public static final String DATABASE_BUSY = "DATABASE_BUSY";
+
   private ErrorCodes() {}
 
   /** The code a bare status implies, for Spring's own problems that carry none. */

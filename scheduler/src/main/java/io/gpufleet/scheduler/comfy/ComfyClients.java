@@ -3,6 +3,7 @@ package io.gpufleet.scheduler.comfy;
 import io.gpufleet.comfy.ComfyClient;
 import io.gpufleet.comfy.ReconnectPolicy;
 import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.scheduler.SchedulerSettings;
 import io.gpufleet.scheduler.outbound.OutboundPolicies;
 import io.gpufleet.scheduler.outbound.OutboundPolicy;
 import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
@@ -31,7 +32,10 @@ public class ComfyClients {
   private final TokenDecrypter tokens;
   private final OutboundPolicy registered;
 
-  ComfyClients(ObjectProvider<TokenDecrypter> tokens, OutboundPolicies outbound) {
+  ComfyClients(
+      ObjectProvider<TokenDecrypter> tokens,
+      OutboundPolicies outbound,
+      SchedulerSettings settings) {
     this.registered = outbound.servers();
     Dispatcher dispatcher = new Dispatcher();
     dispatcher.setMaxRequests(256);
@@ -40,7 +44,9 @@ public class ComfyClients {
         new OkHttpClient.Builder()
             .dispatcher(dispatcher)
             .connectTimeout(5, TimeUnit.SECONDS)
-            .readTimeout(60, TimeUnit.SECONDS)
+            // a hung ComfyUI must fail the call (and so the attempt, which is retried elsewhere)
+            // rather than hold the thread that made it; WebSockets are watched by their pings
+            .readTimeout(settings.comfyReadTimeout())
             .pingInterval(20, TimeUnit.SECONDS)
             .build();
     this.tokens = tokens.getIfAvailable(() -> TokenDecrypter.NONE);

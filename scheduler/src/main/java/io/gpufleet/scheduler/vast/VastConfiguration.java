@@ -26,6 +26,7 @@ class VastConfiguration {
           VastClient.builder()
               .apiKey(settings.apiKey())
               .baseUrl(settings.baseUrl())
+              .httpClient(settings.httpClient())
               .maxAttempts(settings.maxAttempts())
               .initialBackoff(settings.initialBackoff())
               .clock(clock.getIfAvailable(Clock::systemUTC))

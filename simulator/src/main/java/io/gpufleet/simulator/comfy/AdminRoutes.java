@@ -5,6 +5,7 @@ import java.time.Duration;
 /**
  * Fault switches over HTTP, for tests that cannot reach the Java handle: POST /_sim/fail-next
  * (?node=KSampler&type=torch.OutOfMemoryError&message=...), /_sim/crash, /_sim/hang, /_sim/resume,
+ * /_sim/freeze, /_sim/thaw (these two still answer while the rest of the port is frozen),
  * /_sim/slow-start?seconds=N, /_sim/refuse?seconds=N, /_sim/models (?folder=&name=&size=).
  */
 final class AdminRoutes {
@@ -38,6 +39,12 @@ final class AdminRoutes {
         break;
       case "/_sim/resume":
         sim.resume();
+        break;
+      case "/_sim/freeze":
+        sim.freeze();
+        break;
+      case "/_sim/thaw":
+        sim.thaw();
         break;
       case "/_sim/slow-start":
         sim.slowStart(

@@ -150,6 +150,11 @@ final class ComfyHost implements AutoCloseable {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
       ComfySimulator sim = of(request);
+      if (sim != null
+          && !Request.getPathInContext(request).startsWith("/_sim/")
+          && sim.holdIfFrozen(request, callback)) {
+        return true; // answered never, or dropped when it thaws
+      }
       if (sim != null) {
         sim.holdWhileStarting();
       }

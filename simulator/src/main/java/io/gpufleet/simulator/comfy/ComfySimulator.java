@@ -7,8 +7,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -29,6 +32,8 @@ public final class ComfySimulator implements AutoCloseable {
   final PromptRunner runner;
   final HttpApi http;
   private final Faults faults = new Faults();
+  final RunLog runLog = new RunLog();
+  private final Frozen frozen = new Frozen();
   private final Path dataDir;
   private final ComfyHost host;
   private final boolean ownsHost;
@@ -55,6 +60,7 @@ public final class ComfySimulator implements AutoCloseable {
             models,
             catalog,
             faults,
+            runLog,
             clock,
             config.stepsPerSecond(),
             config.previews(),
@@ -158,13 +164,50 @@ public final class ComfySimulator implements AutoCloseable {
     failNextPrompt("KSampler", "torch.OutOfMemoryError", OOM_MESSAGE);
   }
 
-  /** Like a process restart: every socket drops, queue and history are forgotten, temp wiped. */
+  /**
+   * Like a process restart: every socket drops, queue and history are forgotten, temp wiped. A
+   * frozen simulator is restarted too: the requests it held are dropped unanswered.
+   */
   public void crash() {
     queue.forgetEverything();
     hub.dropAll();
     runner.forgetCache();
     files.wipeTemp();
     faults.clear();
+    frozen.thaw();
+  }
+
+  /**
+   * Wedged like a stuck process: the port still accepts connections and open WebSockets stay open
+   * (their pings are still answered by the socket layer), but no HTTP request is answered (a
+   * WebSocket upgrade included) and the running prompt sends nothing more, until {@link #thaw} or
+   * {@link #crash}. Held requests take no thread. {@code /_sim/*} still answers.
+   */
+  public void freeze() {
+    faults.hang();
+    frozen.freeze();
+  }
+
+  /**
+   * Answers again: the running prompt goes on; the requests held meanwhile are dropped (their
+   * connections closed), as their callers gave up on them long ago.
+   */
+  public void thaw() {
+    frozen.thaw();
+    faults.resume();
+  }
+
+  /**
+   * The graph (API format, as JSON text) of every prompt this simulator accepted, in order, over
+   * its whole life: crashes do not forget them. For tests that count work across servers.
+   */
+  public List<String> promptsReceived() {
+    return runLog.received();
+  }
+
+  /** The graphs of the prompts that ran to success here, over its whole life (as above). */
+  public List<String> promptsSucceeded() {
+    return runLog.succeeded();
   }
 
   /** The running prompt stops progressing (no events) until {@link #resume}. */
@@ -263,9 +306,15 @@ public final class ComfySimulator implements AutoCloseable {
 
   /** Drops every socket and stops the running prompt (what closing does before the port). */
   void stopServing() {
+    frozen.thaw();
     hub.dropAll();
     queue.forgetEverything();
     faults.clear();
+  }
+
+  /** True when the request is held unanswered (frozen); the caller then leaves it alone. */
+  boolean holdIfFrozen(Request request, Callback cb) {
+    return frozen.hold(request, cb);
   }
 
   /** Holds a request while a slow start is in effect, like a server still loading. */

@@ -196,8 +196,10 @@ final class HttpApi extends Handler.Abstract {
     if (clientId != null) {
       extra.put("client_id", clientId);
     }
-    sim.queue.enqueue(
-        new PromptQueue.Job(number, promptId, prompt, extra, result.outputs(), clientId));
+    PromptQueue.Job job =
+        new PromptQueue.Job(number, promptId, prompt, extra, result.outputs(), clientId);
+    sim.queue.enqueue(job);
+    sim.runLog.received(job);
     sim.hub.broadcastStatus();
     sim.runner.kick();
     ObjectNode out = Exchange.MAPPER.createObjectNode();

@@ -30,6 +30,7 @@ final class PromptRunner {
   private final ModelRegistry models;
   private final NodeCatalog catalog;
   private final Faults faults;
+  private final RunLog runLog;
   private final boolean previews;
   private final Executor workers;
   private final AtomicBoolean draining = new AtomicBoolean();
@@ -49,6 +50,7 @@ final class PromptRunner {
       ModelRegistry models,
       NodeCatalog catalog,
       Faults faults,
+      RunLog runLog,
       Clock clock,
       double stepsPerSecond,
       boolean previews,
@@ -56,6 +58,7 @@ final class PromptRunner {
     this.queue = queue;
     this.hub = hub;
     this.messages = new RunMessages(hub, queue, clock);
+    this.runLog = runLog;
     this.files = files;
     this.models = models;
     this.catalog = catalog;
@@ -176,6 +179,7 @@ final class PromptRunner {
       cache = nextCache;
     }
     messages.success(run);
+    runLog.succeeded(job);
   }
 
   /** Runs one node; null when the prompt stopped there (error, interrupt, crash). */

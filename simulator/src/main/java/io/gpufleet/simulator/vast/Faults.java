@@ -12,6 +12,9 @@ final class Faults {
   private int serverErrorStatus = 503;
   private Duration delay = Duration.ZERO;
   private int delayedCalls;
+  private int lostRents;
+  private Duration lostRentHold = Duration.ZERO;
+  private int rentAnswersLost;
 
   synchronized void rateLimitNext(int calls, boolean json) {
     rateLimited = calls;
@@ -32,7 +35,28 @@ final class Faults {
     this.delay = delay;
   }
 
+  /** The next {@code rents} rents are carried out, but answered only {@code hold} later. */
+  synchronized void loseRentAnswers(int rents, Duration hold) {
+    this.lostRents = rents;
+    this.lostRentHold = hold;
+  }
+
+  /** How long to hold this rent's answer (it has been carried out already); zero: none. */
+  synchronized Duration takeLostRent() {
+    if (lostRents <= 0) {
+      return Duration.ZERO;
+    }
+    lostRents--;
+    rentAnswersLost++;
+    return lostRentHold;
+  }
+
+  synchronized int rentAnswersLost() {
+    return rentAnswersLost;
+  }
+
   synchronized void clear() {
+    lostRents = 0;
     rateLimited = 0;
     serverErrors = 0;
     delayedCalls = 0;

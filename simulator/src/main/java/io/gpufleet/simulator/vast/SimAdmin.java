@@ -49,6 +49,10 @@ final class SimAdmin {
           faults.delayNext(
               count(query, -1), Duration.ofMillis(Long.parseLong(query.getOrDefault("ms", "0"))));
           return Reply.success();
+        case "/_sim/faults/lose-rent-answer":
+          faults.loseRentAnswers(
+              count(query, 1), Duration.ofMillis(Long.parseLong(query.getOrDefault("ms", "5000"))));
+          return Reply.success();
         case "/_sim/faults/clear":
           faults.clear();
           return Reply.success();

@@ -132,7 +132,13 @@ final class VastHttp implements HttpHandler {
       return world.gpuNames();
     }
     if (method.equals("PUT") && (m = ASK.matcher(path)).matches()) {
-      return world.rent(Long.parseLong(m.group(1)), json);
+      Reply rented = world.rent(Long.parseLong(m.group(1)), json);
+      // the instance exists now; a client that times out before this answer never hears of it
+      Duration lost = faults.takeLostRent();
+      if (!lost.isZero()) {
+        sleep(lost);
+      }
+      return rented;
     }
     if (method.equals("GET") && path.equals("/api/v0/instances")) {
       return Reply.error(

@@ -109,6 +109,19 @@ public final class VastSimulator implements AutoCloseable {
     faults.delayNext(calls, delay);
   }
 
+  /**
+   * The next {@code rents} rents are carried out (the instance exists at once) but answered only
+   * {@code hold} later: a client that times out first has rented without hearing of it.
+   */
+  public void loseRentAnswers(int rents, Duration hold) {
+    faults.loseRentAnswers(rents, hold);
+  }
+
+  /** Rents carried out whose answer was held by {@link #loseRentAnswers}, since the start. */
+  public int rentAnswersLost() {
+    return faults.rentAnswersLost();
+  }
+
   public void clearFaults() {
     faults.clear();
   }
