@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -59,13 +58,6 @@ class RunOutcomes {
   private final GenerationEventBus bus;
   private final ServerSpeeds speeds;
   private final ApplicationEventPublisher events;
-
-  /**
-   * Generations being checked on this replica now. The end of a run is seen by its socket's event,
-   * the monitor's tick and a server's check alike; two of them settling one generation at once
-   * would download its outputs into the same spool files and trip over each other's moves.
-   */
-  private final Set<UUID> checking = ConcurrentHashMap.newKeySet();
 
   private final ExecutorService workers =
       Executors.newFixedThreadPool(
@@ -188,17 +180,6 @@ class RunOutcomes {
    * running there (nothing to do), or gone with the server (lost).
    */
   void check(Generation g) {
-    if (!checking.add(g.getId())) {
-      return; // another thread of ours is at it; the next tick looks again if need be
-    }
-    try {
-      checkNow(g);
-    } finally {
-      checking.remove(g.getId());
-    }
-  }
-
-  private void checkNow(Generation g) {
     UUID prompt = g.getAttempt().promptId();
     UUID serverId = g.getAttempt().serverId();
     if (g.getStatus() != GenerationStatus.RUNNING || prompt == null || serverId == null) {
