@@ -51,7 +51,11 @@ final class PlatformProcess implements AutoCloseable {
     this.label = label;
   }
 
-  /** Starts the jar and waits until {@code /api/v1/health} answers UP. */
+  /**
+   * Starts the jar and waits until it is ready: its readiness probe UP (which follows the start-up
+   * runners, among them the one that registers the admin key; {@code /api/v1/health} is UP earlier)
+   * and the admin key accepted.
+   */
   static PlatformProcess start(Path jar, String label, List<String> settings, Duration timeout)
       throws IOException, InterruptedException {
     Path dataDir = Files.createTempDirectory("gpufleet-bench-");
@@ -91,12 +95,21 @@ final class PlatformProcess implements AutoCloseable {
       try {
         HttpResponse<String> health =
             http.send(
-                HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/health"))
+                HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
                     .timeout(Duration.ofSeconds(5))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (health.statusCode() == 200 && health.body().contains("\"UP\"")) {
-          return;
+          HttpResponse<String> me =
+              http.send(
+                  HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/me"))
+                      .header("Authorization", "Bearer " + adminKey)
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          if (me.statusCode() == 200) {
+            return;
+          }
         }
       } catch (IOException notYet) {
         // still starting
