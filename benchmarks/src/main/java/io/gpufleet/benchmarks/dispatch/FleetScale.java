@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 
@@ -16,10 +19,10 @@ import tools.jackson.databind.JsonNode;
  * Phase 4: a large fleet. Many simulated ComfyUIs in this process ({@link ComfyFleet}, speeds
  * spread from 10 to 50 steps/s), each registered as a server; the platform probes them at its probe
  * interval. Two windows are measured: probes only, then probes and a steady trickle of small jobs
- * spread over the fleet. For each: the platform JVM's CPU in cores (utime + stime deltas from
- * {@code /proc} over the window's wall time), the embedded PostgreSQL's likewise, the heap used
- * (Micrometer's {@code jvm_memory_used_bytes{area="heap"}}, sampled every 5 s: the highest) and the
- * JVM's live threads.
+ * (sent by a small pool, so that slow answers do not thin it) spread over the fleet. For each: the
+ * platform JVM's CPU in cores (utime + stime deltas from {@code /proc} over the window's wall
+ * time), the embedded PostgreSQL's likewise, the heap used (Micrometer's {@code
+ * jvm_memory_used_bytes{area="heap"}}, sampled every 5 s: the highest) and the JVM's live threads.
  */
 final class FleetScale implements AutoCloseable {
 
@@ -119,6 +122,7 @@ final class FleetScale implements AutoCloseable {
     double heapMax = 0;
     double heapLast = Double.NaN;
     int jobs = 0;
+    ExecutorService submitters = Executors.newFixedThreadPool(4);
     while (System.nanoTime() < end) {
       long now = System.nanoTime();
       if (now >= nextSample) {
@@ -127,24 +131,34 @@ final class FleetScale implements AutoCloseable {
         nextSample += 5_000_000_000L;
       }
       if (jobsPerSecond > 0 && now >= nextJob) {
-        int steps = ThreadLocalRandom.current().nextInt(4, 21);
-        HttpResponse<String> r =
-            client.submit(
-                keys.get(jobs % keys.size()),
-                PlatformClient.generation(steps, "trickle " + jobs, null));
-        if (r.statusCode() == 202) {
-          ids.add(PlatformClient.JSON.readTree(r.body()).path("id").asString());
-        }
-        jobs++;
+        int n = jobs++;
+        // submitted off this loop, so that a slow answer does not thin the trickle
+        submitters.execute(
+            () -> {
+              int steps = ThreadLocalRandom.current().nextInt(4, 21);
+              try {
+                HttpResponse<String> r =
+                    client.submit(
+                        keys.get(n % keys.size()),
+                        PlatformClient.generation(steps, "trickle " + n, null));
+                if (r.statusCode() == 202) {
+                  ids.add(PlatformClient.JSON.readTree(r.body()).path("id").asString());
+                }
+              } catch (IOException | InterruptedException e) {
+                System.err.println("[bench] a trickle submit failed: " + e);
+              }
+            });
         nextJob += (long) (1e9 / jobsPerSecond);
       }
       Thread.sleep(20);
     }
+    submitters.shutdown();
     double wall = (System.nanoTime() - start) / 1e9;
     double jvm = (platform.jvmCpuSeconds() - jvm0) / wall;
     double pg = (platform.postgresCpuSeconds() - pg0) / wall;
     heapLast = heapMb(client);
     heapMax = Math.max(heapMax, heapLast);
+    submitters.awaitTermination(1, TimeUnit.MINUTES);
     int live =
         (int) PlatformClient.metricSum(client.prometheus(), "jvm_threads_live_threads", null);
     return new Window(name, wall, jvm, pg, heapMax, heapLast, live, platform.osThreads(), jobs);
