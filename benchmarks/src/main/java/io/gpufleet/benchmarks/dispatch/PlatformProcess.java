@@ -76,6 +76,8 @@ final class PlatformProcess implements AutoCloseable {
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     PlatformProcess platform = new PlatformProcess(process, dataDir, log, port, adminKey, label);
+    // a benchmark stopped by a signal (a timeout, Ctrl-C) must not leave its platform running
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
     long started = System.nanoTime();
     platform.awaitHealthy(timeout);
     System.err.printf(
