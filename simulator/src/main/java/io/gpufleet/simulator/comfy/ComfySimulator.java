@@ -8,10 +8,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -39,7 +42,18 @@ public final class ComfySimulator implements AutoCloseable {
   private final boolean ownsHost;
   private final ServerConnector connector;
   private final Clock clock = Clock.systemUTC();
+  private final List<Consumer<ReceivedPrompt>> promptListeners = new CopyOnWriteArrayList<>();
   private volatile int port;
+
+  /**
+   * A prompt this simulator accepted into its queue.
+   *
+   * @param promptId its id (the caller's, or one the simulator chose)
+   * @param prompt the API-format graph
+   * @param at when the request reached the handler, on the wall clock
+   * @param nanoTime the same moment on {@link System#nanoTime()}, for in-process latencies
+   */
+  public record ReceivedPrompt(String promptId, JsonNode prompt, Instant at, long nanoTime) {}
 
   ComfySimulator(ComfySimulatorConfig config, ComfyHost host, boolean ownsHost) throws IOException {
     this.config = config;
@@ -142,6 +156,21 @@ public final class ComfySimulator implements AutoCloseable {
   /** The sampling speed now, in steps per second. */
   public double stepsPerSecond() {
     return runner.stepsPerSecond();
+  }
+
+  /**
+   * Tells {@code listener} of every prompt accepted from now on, on the request's thread, before
+   * the answer is sent (benchmarks time dispatch with it; keep it quick).
+   */
+  public void onPrompt(Consumer<ReceivedPrompt> listener) {
+    promptListeners.add(listener);
+  }
+
+  void promptReceived(String promptId, JsonNode prompt, Instant at, long nanoTime) {
+    if (!promptListeners.isEmpty()) {
+      ReceivedPrompt received = new ReceivedPrompt(promptId, prompt, at, nanoTime);
+      promptListeners.forEach(l -> l.accept(received));
+    }
   }
 
   public int queueRemaining() {

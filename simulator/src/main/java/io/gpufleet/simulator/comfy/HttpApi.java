@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -156,6 +157,8 @@ final class HttpApi extends Handler.Abstract {
   }
 
   private void submit(Exchange ex) {
+    long arrivedNanos = System.nanoTime();
+    Instant arrived = Instant.now();
     JsonNode body = ex.jsonBody();
     BigDecimal number;
     if (body.path("number").isNumber()) {
@@ -196,6 +199,7 @@ final class HttpApi extends Handler.Abstract {
     if (clientId != null) {
       extra.put("client_id", clientId);
     }
+    sim.promptReceived(promptId, prompt, arrived, arrivedNanos);
     PromptQueue.Job job =
         new PromptQueue.Job(number, promptId, prompt, extra, result.outputs(), clientId);
     sim.queue.enqueue(job);

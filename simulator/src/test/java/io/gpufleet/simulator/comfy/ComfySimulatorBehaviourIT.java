@@ -63,6 +63,30 @@ class ComfySimulatorBehaviourIT {
   }
 
   @Test
+  void aPromptListenerSeesEachAcceptedPromptButNotARefusedOne() throws Exception {
+    java.util.List<ComfySimulator.ReceivedPrompt> seen =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    sim.onPrompt(seen::add);
+    java.time.Instant before = java.time.Instant.now();
+
+    HistoryEntry ran = run(11);
+    UUID refused = UUID.randomUUID();
+    try {
+      client.submit(
+          DefaultWorkflows.textToImage("no-such-model.safetensors", 1),
+          refused,
+          session.clientId());
+    } catch (io.gpufleet.comfy.ComfyException.PromptRejected expected) {
+      // ComfyUI's validation refuses an unknown checkpoint
+    }
+
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0).promptId()).isEqualTo(ran.promptId());
+    assertThat(seen.get(0).prompt().path("3").path("class_type").asString()).isEqualTo("KSampler");
+    assertThat(seen.get(0).at()).isAfterOrEqualTo(before);
+  }
+
+  @Test
   void outOfMemoryIsAnExecutionErrorWithTheTip() throws Exception {
     sim.failNextPromptWithOutOfMemory();
     UUID id = UUID.randomUUID();
