@@ -10,8 +10,8 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
- * Who is calling: the principal of every authenticated request. A {@link Principal}, so that
- * Spring Security names it by its username instead of printing the whole record on every call.
+ * Who is calling: the principal of every authenticated request. A {@link Principal}, so that Spring
+ * Security names it by its username instead of printing the whole record on every call.
  */
 public record AuthenticatedUser(UUID id, String username, Role role, RateLimitOverrides limits)
     implements Principal {
