@@ -54,6 +54,7 @@ class SecurityConfiguration {
     "/api/v1/api-keys/**",
     "/api/v1/offers/**",
     "/api/v1/servers/**",
+    "/api/v1/pools/**",
     "/api/v1/setup-scripts/**",
     "/api/v1/executions/**",
     "/api/v1/models/**",

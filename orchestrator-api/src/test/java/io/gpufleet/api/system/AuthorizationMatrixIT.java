@@ -85,6 +85,7 @@ class AuthorizationMatrixIT extends IntegrationTest {
           new Rule("*", "/api/v1/api-keys/**", Access.ADMIN),
           new Rule("*", "/api/v1/offers/**", Access.ADMIN),
           new Rule("*", "/api/v1/servers/**", Access.ADMIN),
+          new Rule("*", "/api/v1/pools/**", Access.ADMIN),
           new Rule("*", "/api/v1/setup-scripts/**", Access.ADMIN),
           new Rule("*", "/api/v1/executions/**", Access.ADMIN),
           new Rule("*", "/api/v1/models/**", Access.ADMIN),

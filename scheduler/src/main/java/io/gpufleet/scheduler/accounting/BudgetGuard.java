@@ -54,6 +54,49 @@ public class BudgetGuard implements StartGuard {
         check("monthly", settings.monthly(), () -> spend.thisMonth().total()));
   }
 
+  /**
+   * Why the fleet may not take on another server at {@code pricePerHour} now: the budget is spent,
+   * or what is left of the day's or the month's would not pay for an hour of it.
+   */
+  public Optional<String> refuseSpending(BigDecimal pricePerHour) {
+    Optional<String> spent = exceeded();
+    if (spent.isPresent() || pricePerHour.signum() <= 0) {
+      return spent;
+    }
+    String daily = headroom("daily", settings.daily(), () -> spend.today().total(), pricePerHour);
+    return daily != null
+        ? Optional.of(daily)
+        : Optional.ofNullable(
+            headroom("monthly", settings.monthly(), () -> spend.thisMonth().total(), pricePerHour));
+  }
+
+  private static @Nullable String headroom(
+      String name,
+      @Nullable BigDecimal budget,
+      java.util.function.Supplier<BigDecimal> spent,
+      BigDecimal pricePerHour) {
+    if (budget == null) {
+      return null;
+    }
+    BigDecimal left = budget.subtract(spent.get());
+    if (left.compareTo(pricePerHour) < 0) {
+      return "the "
+          + name
+          + " budget of $"
+          + dollars(budget)
+          + " has $"
+          + dollars(left.max(BigDecimal.ZERO))
+          + " left, less than an hour of another server at up to $"
+          + dollars(pricePerHour)
+          + "/h";
+    }
+    return null;
+  }
+
+  private static String dollars(BigDecimal amount) {
+    return amount.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
+  }
+
   /** Drains and stops running servers when the budget is spent and that is configured. */
   public List<UUID> enforce() {
     Optional<String> reason = exceeded();

@@ -52,7 +52,8 @@ public class FleetSpend {
   public Spend today() {
     ZoneId zone = settings.timezone();
     Instant now = Instant.now(clock);
-    return spent(LocalDate.now(clock.withZone(zone)).atStartOfDay(zone).toInstant(), now);
+    // LocalDate.ofInstant, not LocalDate.now(clock.withZone(..)): any Clock, not only zoned ones
+    return spent(LocalDate.ofInstant(now, zone).atStartOfDay(zone).toInstant(), now);
   }
 
   /** Since the first of the month in the budget's timezone. */
@@ -60,7 +61,7 @@ public class FleetSpend {
     ZoneId zone = settings.timezone();
     Instant now = Instant.now(clock);
     return spent(
-        LocalDate.now(clock.withZone(zone)).withDayOfMonth(1).atStartOfDay(zone).toInstant(), now);
+        LocalDate.ofInstant(now, zone).withDayOfMonth(1).atStartOfDay(zone).toInstant(), now);
   }
 
   /** What the fleet costs per hour right now: the sum of the open intervals. */

@@ -22,6 +22,9 @@ public final class Autoscaler {
   /** Stopped servers the forecast of this long needs are kept, not destroyed. */
   static final Duration KEEP_FOR_FORECAST = Duration.ofHours(24);
 
+  /** How the reason of a failed server's destruction begins (the platform backs off on it). */
+  public static final String FAILED_SERVER = "it failed";
+
   public Plan decide(PoolState state) {
     Sizing sizing = Sizing.of(state);
     String summary = sizing.summary(state);
@@ -34,7 +37,8 @@ public final class Autoscaler {
         decisions.add(
             Decision.destroy(
                 server,
-                "it failed (its GPU was taken or its machine died) at "
+                FAILED_SERVER
+                    + " (its GPU was taken or its machine died) at "
                     + server.stateSince()
                     + "; a working server replaces it if one is wanted"));
         acted.add(server.id());
@@ -47,6 +51,19 @@ public final class Autoscaler {
       planned += addCapacity(state, sizing, need, summary, decisions, acted);
     } else if (need < 0) {
       planned -= removeCapacity(state, -need, summary, decisions, acted);
+    }
+    if (sizing.uncapped() > sizing.wanted() && state.budgetRefusal() == null) {
+      // say so, or an admin reading the log sees a queue and no rental and cannot tell why
+      decisions.add(
+          new Decision(
+              Decision.Action.HOLD,
+              null,
+              sizing.uncapped()
+                  + " server(s) wanted, but the pool's maximum is "
+                  + state.policy().maxServers()
+                  + " ("
+                  + summary
+                  + ")"));
     }
     destroyLongStopped(state, sizing, planned, decisions, acted);
     return new Plan(sizing.wanted(), sizing.capacity(), decisions, summary);

@@ -25,6 +25,7 @@ record Sizing(
     int byBacklog,
     int ready,
     int booting,
+    int uncapped,
     int wanted) {
 
   static final double QUANTILE = 0.95;
@@ -49,12 +50,13 @@ record Sizing(
     int booting = count(state, State.BOOTING);
     int byBacklog = byBacklog(state, jobTime, readyIn, rate, ready, booting);
 
-    int wanted = Math.max(policy.minServers(), Math.max(byRate, byBacklog));
-    wanted = Math.min(wanted, policy.maxServers());
+    int uncapped = Math.max(policy.minServers(), Math.max(byRate, byBacklog));
+    int wanted = Math.min(uncapped, policy.maxServers());
     long mustRun =
         state.servers().stream().filter(s -> s.scheduledUp() && s.state() != State.FAILED).count();
     wanted = Math.max(wanted, (int) mustRun);
-    return new Sizing(jobTime, lead, rateNow, rateAhead, byRate, byBacklog, ready, booting, wanted);
+    return new Sizing(
+        jobTime, lead, rateNow, rateAhead, byRate, byBacklog, ready, booting, uncapped, wanted);
   }
 
   private static int byBacklog(

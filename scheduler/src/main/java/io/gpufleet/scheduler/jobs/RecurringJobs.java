@@ -3,6 +3,8 @@ package io.gpufleet.scheduler.jobs;
 import io.gpufleet.scheduler.SchedulerSettings;
 import io.gpufleet.scheduler.accounting.BudgetGuard;
 import io.gpufleet.scheduler.health.HealthProber;
+import io.gpufleet.scheduler.pools.AutoscalerSettings;
+import io.gpufleet.scheduler.pools.PoolAutoscaler;
 import io.gpufleet.scheduler.servers.IdleStopper;
 import io.gpufleet.scheduler.servers.Reconciler;
 import java.time.Duration;
@@ -27,9 +29,9 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Registers the fleet's recurring work in Quartz: reconcile, probe, look for idle servers. The
- * store is clustered, so with several replicas each tick runs in one of them. An interval of zero
- * removes the job.
+ * Registers the fleet's recurring work in Quartz: reconcile, probe, look for idle servers, size the
+ * autoscaled pools. The store is clustered, so with several replicas each tick runs in one of them.
+ * An interval of zero removes the job.
  */
 @Component
 class RecurringJobs {
@@ -39,10 +41,12 @@ class RecurringJobs {
 
   private final Scheduler scheduler;
   private final SchedulerSettings settings;
+  private final AutoscalerSettings autoscaler;
 
-  RecurringJobs(Scheduler scheduler, SchedulerSettings settings) {
+  RecurringJobs(Scheduler scheduler, SchedulerSettings settings, AutoscalerSettings autoscaler) {
     this.scheduler = scheduler;
     this.settings = settings;
+    this.autoscaler = autoscaler;
   }
 
   @EventListener(ApplicationReadyEvent.class)
@@ -50,6 +54,10 @@ class RecurringJobs {
     schedule("reconcile", ReconcileJob.class, settings.reconcileInterval());
     schedule("probe", ProbeJob.class, settings.probeInterval());
     schedule("idle-stop", IdleStopJob.class, settings.idleCheckInterval());
+    schedule(
+        "autoscale",
+        AutoscaleJob.class,
+        autoscaler.enabled() ? autoscaler.interval() : Duration.ZERO);
   }
 
   private void schedule(String name, Class<? extends Job> job, Duration interval)
@@ -139,6 +147,20 @@ class RecurringJobs {
     public void execute(JobExecutionContext context) {
       idleStopper.stopIdleServers();
       budget.enforce();
+    }
+  }
+
+  @DisallowConcurrentExecution
+  static class AutoscaleJob implements Job {
+    private final PoolAutoscaler autoscaler;
+
+    AutoscaleJob(PoolAutoscaler autoscaler) {
+      this.autoscaler = autoscaler;
+    }
+
+    @Override
+    public void execute(JobExecutionContext context) {
+      autoscaler.runAll();
     }
   }
 }

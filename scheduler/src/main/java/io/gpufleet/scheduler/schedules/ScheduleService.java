@@ -96,6 +96,36 @@ public class ScheduleService {
     return get(serverId).map(s -> UpWindows.weekView(s, weekStart)).orElse(List.of());
   }
 
+  /**
+   * What the server's schedule says at {@code now}: whether it keeps the server up (a start's
+   * window is open) and when it starts it next (within a week). Without a schedule: neither.
+   */
+  @Transactional(readOnly = true)
+  public Outlook outlook(UUID serverId, Instant now) {
+    return get(serverId)
+        .map(
+            s -> {
+              boolean up = UpWindows.decideStart(s, now).start();
+              List<Instant> starts =
+                  s.autoStart()
+                      ? UpWindows.fireTimes(
+                          s, NextAction.Action.START, now, now.plus(java.time.Duration.ofDays(8)))
+                      : List.of();
+              return new Outlook(up, starts.isEmpty() ? null : starts.get(0));
+            })
+        .orElse(Outlook.NONE);
+  }
+
+  /**
+   * A schedule's say about a server at one instant.
+   *
+   * @param upNow the schedule keeps it up now: nothing may stop it
+   * @param nextStart the schedule's next start, if it has one within a week
+   */
+  public record Outlook(boolean upNow, @Nullable Instant nextStart) {
+    static final Outlook NONE = new Outlook(false, null);
+  }
+
   private static @Nullable LocalTime minutes(@Nullable LocalTime time) {
     return time == null ? null : ScheduleValidator.truncate(time);
   }

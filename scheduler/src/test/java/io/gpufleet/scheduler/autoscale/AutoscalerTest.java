@@ -102,6 +102,9 @@ class AutoscalerTest {
       Plan plan = decide(List.of(server(State.READY, Duration.ZERO)), queue(2_000, 60));
       assertThat(plan.wanted()).isEqualTo(6);
       assertThat(plan.of(Action.RENT)).hasSize(5);
+      assertThat(plan.of(Action.HOLD))
+          .singleElement()
+          .satisfies(hold -> assertThat(hold.reason()).contains("the pool's maximum is 6"));
     }
 
     @Test
