@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -58,6 +59,13 @@ class RunOutcomes {
   private final GenerationEventBus bus;
   private final ServerSpeeds speeds;
   private final ApplicationEventPublisher events;
+
+  /**
+   * Generations whose outputs this replica is copying now. A finished prompt is noticed by its
+   * socket's events and by the monitor at once; two copies of one output into the same spool file
+   * at the same time could interleave, and each would upload (and retry) it again.
+   */
+  private final Set<UUID> settling = ConcurrentHashMap.newKeySet();
 
   private final ExecutorService workers =
       Executors.newFixedThreadPool(
@@ -211,13 +219,33 @@ class RunOutcomes {
       if (entry.isEmpty()) {
         lost(g, prompt, serverId, "the prompt vanished from the server (restarted?)");
       } else if (entry.get().succeeded()) {
-        complete(g, prompt, client, entry.get());
+        completeOnce(g.getId(), prompt, client, entry.get());
       } else if (entry.get().completed() || "error".equals(entry.get().statusStr())) {
         failFromHistory(g, prompt, serverId, entry.get());
       }
     } catch (ComfyException e) {
       log.info(
           "Could not check generation {} on {}: {}", g.getId(), server.getName(), e.getMessage());
+    }
+  }
+
+  /** Copies the outputs once: not while another thread does, nor after it did. */
+  private void completeOnce(UUID id, UUID prompt, ComfyClient client, HistoryEntry entry) {
+    if (!settling.add(id)) {
+      return;
+    }
+    try {
+      // read again under the guard: the caller's copy may predate another thread's settling
+      generations
+          .findById(id)
+          .filter(
+              g ->
+                  g.getStatus() == GenerationStatus.RUNNING
+                      && g.getOutputsPending() == 0
+                      && prompt.equals(g.getAttempt().promptId()))
+          .ifPresent(g -> complete(g, prompt, client, entry));
+    } finally {
+      settling.remove(id);
     }
   }
 

@@ -107,7 +107,7 @@ public final class GenerationViews {
       @Nullable BigDecimal cost,
       List<OutputView> outputs,
       @Nullable Integer outputsPending,
-      @Nullable Instant outputsDeletedAt,
+      @Nullable Instant outputsExpiredAt,
       @Nullable ErrorView error,
       Map<String, String> links) {}
 
@@ -116,7 +116,8 @@ public final class GenerationViews {
   /**
    * @param size its bytes (absent for outputs stored before sizes were recorded)
    * @param storage {@code stored} in the result store, {@code spooled} while it waits on the
-   *     platform's disk for the store, {@code deleted} once retention removed it
+   *     platform's disk for the store, {@code expired} once retention deleted it (downloads then
+   *     answer 410 OUTPUT_EXPIRED)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record OutputView(
@@ -168,7 +169,7 @@ public final class GenerationViews {
                         o.contentType(),
                         o.size(),
                         g.getOutputsDeletedAt() != null
-                            ? "deleted"
+                            ? "expired"
                             : o.spooled() ? "spooled" : "stored"))
             .toList(),
         g.getOutputsPending() > 0 ? g.getOutputsPending() : null,

@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class OutputDownloads {
 
-  static final String OUTPUT_DELETED = "OUTPUT_DELETED";
+  static final String OUTPUT_EXPIRED = "OUTPUT_EXPIRED";
 
   private final ResultStores stores;
 
@@ -33,13 +33,15 @@ public class OutputDownloads {
   public ResponseEntity<InputStreamResource> answer(
       UUID generation,
       StoredOutput output,
-      boolean deleted,
+      boolean expired,
       @Nullable Boolean redirect,
       @Nullable String filename)
       throws IOException {
-    if (deleted) {
+    if (expired) {
       throw new ApiException(
-          HttpStatus.GONE, OUTPUT_DELETED, "The output was deleted by the retention rule");
+          HttpStatus.GONE,
+          OUTPUT_EXPIRED,
+          "The output has expired: the retention rule deleted it (the generation's record stays)");
     }
     boolean wanted = redirect == null ? stores.redirectByDefault() : redirect;
     if (wanted && !output.spooled()) {

@@ -17,9 +17,10 @@ import org.springframework.util.unit.DataSize;
  * @param presignTtl how long a presigned download URL works
  * @param retryInitial the first wait before a spooled output is uploaded again; it doubles
  * @param retryMax the longest wait between two uploads of a spooled output
- * @param retentionDays outputs older than this many days are deleted (the generation stays); 0
- *     keeps them; a user's own rule wins
- * @param retentionInterval how often the retention job runs
+ * @param retentionDays the outputs of generations that finished more than this many days ago are
+ *     deleted from the store (the generation stays, its outputs marked expired); 0 keeps them
+ * @param retentionInterval how often each replica's retention job runs (when {@code retentionDays}
+ *     is above 0)
  * @param s3 the bucket, when {@code store} is {@code s3}
  */
 @ConfigurationProperties("gpufleet.results")

@@ -260,7 +260,7 @@ public class ResultSpool implements MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    Gauge.builder("gpufleet.results.spooled", this, ResultSpool::pendingOutputs)
+    Gauge.builder("gpufleet.results.pending", this, ResultSpool::pendingOutputs)
         .description("Outputs waiting in this replica's spool for the result store")
         .baseUnit("outputs")
         .register(registry);

@@ -310,6 +310,78 @@ class GenerationsIT extends ConsoleTestBase {
         .containsText("ComfyUI prompt");
   }
 
+  @Test
+  void videoAndAudioOutputsPlayInPlayersOfTheirContentType() throws Exception {
+    tools.jackson.databind.node.ObjectNode graph;
+    try (java.io.InputStream in =
+        GenerationsIT.class.getResourceAsStream("/workflows/sd-text-to-image.json")) {
+      graph = (tools.jackson.databind.node.ObjectNode) JSON.readTree(in).path("workflow");
+    }
+    ((tools.jackson.databind.node.ObjectNode) graph.path("3").path("inputs")).put("steps", 3);
+    ((tools.jackson.databind.node.ObjectNode) graph.path("5").path("inputs"))
+        .put("width", 96)
+        .put("height", 64)
+        .put("batch_size", 3);
+    // the frames as a WebM clip instead of stills, and a sound from the same checkpoint
+    graph.remove("9");
+    graph.set(
+        "13",
+        JSON.readTree(
+            "{\"class_type\":\"SaveWEBM\",\"inputs\":{\"images\":[\"8\",0],"
+                + "\"filename_prefix\":\"clip\",\"codec\":\"vp9\",\"fps\":8.0,\"crf\":32.0}}"));
+    graph.set(
+        "20",
+        JSON.readTree(
+            "{\"class_type\":\"EmptyLatentAudio\",\"inputs\":{\"seconds\":2.0,\"batch_size\":1}}"));
+    graph.set(
+        "21",
+        JSON.readTree(
+            "{\"class_type\":\"KSampler\",\"inputs\":{\"seed\":2,\"steps\":3,\"cfg\":5.0,"
+                + "\"sampler_name\":\"euler\",\"scheduler\":\"normal\",\"denoise\":1.0,"
+                + "\"model\":[\"4\",0],\"positive\":[\"6\",0],\"negative\":[\"7\",0],"
+                + "\"latent_image\":[\"20\",0]}}"));
+    graph.set(
+        "22",
+        JSON.readTree(
+            "{\"class_type\":\"VAEDecodeAudio\",\"inputs\":{\"samples\":[\"21\",0],"
+                + "\"vae\":[\"4\",2]}}"));
+    graph.set(
+        "23",
+        JSON.readTree(
+            "{\"class_type\":\"SaveAudio\",\"inputs\":{\"audio\":[\"22\",0],"
+                + "\"filename_prefix\":\"audio/rain\"}}"));
+    HttpResponse<String> queued =
+        post("/comfy/prompt", submitterKey, "{\"prompt\":" + graph + ",\"client_id\":\"console\"}");
+    org.assertj.core.api.Assertions.assertThat(queued.statusCode())
+        .as(queued.body())
+        .isEqualTo(200);
+    String id = json(queued).path("prompt_id").asString();
+    tools.jackson.databind.JsonNode done = awaitFinalGeneration(id);
+    org.assertj.core.api.Assertions.assertThat(done.path("status").asString())
+        .as(done.toString())
+        .isEqualTo("COMPLETED");
+    org.assertj.core.api.Assertions.assertThat(
+            done.path("outputs").findValuesAsString("contentType"))
+        .containsExactlyInAnyOrder("video/webm", "audio/flac");
+    logIn();
+
+    page.navigate("/console/index.html#/generations/" + id);
+    assertThat(page.locator("#gen-head [data-status]")).hasAttribute("data-status", "COMPLETED");
+    assertThat(page.locator("#gen-outputs img")).hasCount(0);
+    assertThat(page.locator("#gen-outputs video[controls] source"))
+        .hasAttribute("type", "video/webm");
+    assertThat(page.locator("#gen-outputs audio[controls] source"))
+        .hasAttribute("type", "audio/flac");
+    // the browser read the files as what they say they are: each player knows its length
+    waitForMedia("#gen-outputs video, #gen-outputs audio");
+
+    navLink("Generations").click();
+    button("Gallery").click();
+    Locator figures = page.locator("#history-gallery figure[data-generation='" + id + "']");
+    assertThat(figures.locator("video[controls]")).isVisible();
+    assertThat(figures.locator("audio[controls]")).hasCount(1);
+  }
+
   // --- helpers
 
   private Locator label(String text) {
@@ -336,6 +408,15 @@ class GenerationsIT extends ConsoleTestBase {
   private static Locator progressBar(Locator within, String name) {
     return within.getByRole(
         AriaRole.PROGRESSBAR, new Locator.GetByRoleOptions().setName(name).setExact(true));
+  }
+
+  /** Waits until every player the selector finds has read its file's length (it decoded it). */
+  private void waitForMedia(String selector) {
+    page.waitForFunction(
+        "s => { const all = [...document.querySelectorAll(s)];"
+            + " return all.length > 0 && all.every(m => m.readyState >= 1 && m.duration > 0); }",
+        selector,
+        new Page.WaitForFunctionOptions().setTimeout(15_000));
   }
 
   /** Waits until every image the selector finds has loaded with real pixels. */

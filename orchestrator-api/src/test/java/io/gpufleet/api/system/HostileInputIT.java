@@ -637,9 +637,9 @@ class HostileInputIT extends IntegrationTest {
   }
 
   /**
-   * The text as UTF-8, lone surrogates written as JSON escapes: {@code getBytes} would turn one into
-   * {@code ?} and send a valid value, where a hostile client sends {@code \ud800} (surrogates only
-   * occur inside the probes' string values).
+   * The text as UTF-8, lone surrogates written as JSON escapes: {@code getBytes} would turn one
+   * into {@code ?} and send a valid value, where a hostile client sends {@code \ud800} (surrogates
+   * only occur inside the probes' string values).
    */
   private static byte[] utf8(String s) {
     StringBuilder out = new StringBuilder(s.length());

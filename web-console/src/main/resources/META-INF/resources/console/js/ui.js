@@ -76,6 +76,26 @@ export function progress(percent, label) {
     aria-valuenow="${Math.round(p)}" aria-label="${label || 'Progress'}"><span style="width:${p}%"></span></div>`;
 }
 
+/** What kind of media an output is by its content type: image, video, audio, or other. */
+export function mediaKind(contentType) {
+  const t = String(contentType || '').toLowerCase();
+  return t.startsWith('image/') ? 'image' : t.startsWith('video/') ? 'video' : t.startsWith('audio/') ? 'audio' : 'other';
+}
+
+/**
+ * One output as the browser can play it: a picture, a <video> or <audio> player whose <source>
+ * names the content type (so the browser picks a decoder instead of guessing), a note when
+ * retention deleted it, or a link for anything else.
+ */
+export function outputMedia(o, label) {
+  if (o.storage === 'expired') return html`<span class="muted" data-expired>${label}: expired (deleted by retention)</span>`;
+  const kind = mediaKind(o.contentType);
+  if (kind === 'image') return html`<a href="${o.url}" target="_blank" rel="noopener"><img loading="lazy" src="${o.url}" alt="${label}"></a>`;
+  if (kind === 'video') return html`<video controls preload="metadata" aria-label="${label}"><source src="${o.url}" type="${o.contentType}"><a href="${o.url}">${label}</a></video>`;
+  if (kind === 'audio') return html`<audio controls preload="metadata" aria-label="${label}"><source src="${o.url}" type="${o.contentType}"><a href="${o.url}">${label}</a></audio>`;
+  return html`<a href="${o.url}">${label} (${o.contentType})</a>`;
+}
+
 /** An error from the API in plain words, with the fields it names. */
 export function errorBox(error) {
   if (!error) return '';

@@ -1,7 +1,7 @@
 // One generation: its progress live over the socket, the latest preview, outputs or the error,
 // the inputs it ran with (read from its workflow snapshot), cancel and regenerate.
 import { get, post } from '../api.js';
-import { html, raw, mount, $, badge, errorBox, unavailable, when, flash, confirmDialog, money } from '../ui.js';
+import { html, raw, mount, $, badge, errorBox, unavailable, when, flash, confirmDialog, money, outputMedia } from '../ui.js';
 import { watch, liveStatus } from '../live.js';
 import { progressBars, applyEvent, FINAL, errorWords } from '../generation-state.js';
 
@@ -42,9 +42,7 @@ export function render(el, [id], { go }) {
       ${preview && active ? html`<figure class="preview"><img id="gen-preview" src="${preview}" alt="Latest preview"><figcaption class="muted">Latest preview</figcaption></figure>` : ''}
       ${g.error ? errorBox({ message: errorWords(g.error) }) : ''}`);
     const outputs = g.outputs || [];
-    mount($('#gen-outputs', el), outputs.length ? html`<div class="gallery">${outputs.map(o => String(o.contentType || '').startsWith('image/')
-      ? html`<a href="${o.url}" target="_blank" rel="noopener"><img src="${o.url}" alt="Output ${o.index + 1}"></a>`
-      : html`<a href="${o.url}">Output ${o.index + 1} (${o.contentType})</a>`)}</div>`
+    mount($('#gen-outputs', el), outputs.length ? html`<div class="gallery">${outputs.map(o => html`<figure data-output="${o.index}" data-kind="${o.contentType}">${outputMedia(o, `Output ${o.index + 1}`)}</figure>`)}</div>`
       : html`<p class="empty">${active ? 'Outputs appear when it completes.' : 'No outputs.'}</p>`);
     mount($('#gen-details', el), html`<dl class="kv">
       <dt>Workflow</dt><dd>${g.workflowId ? html`<a href="#/workflows/${g.workflowId}">${names.workflow || String(g.workflowId).slice(0, 8)}</a>` : g.source === 'comfy' ? html`<span data-source="comfy">ComfyUI prompt</span>` : '—'}</dd>

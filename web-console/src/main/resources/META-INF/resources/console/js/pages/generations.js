@@ -1,7 +1,7 @@
 // Generations: the live queue (over the socket, all of the fleet for admins) and the history with
 // filters, as a table or a gallery of thumbnails.
 import { get, items, query } from '../api.js';
-import { html, raw, mount, $, $$, badge, errorBox, unavailable, when, formValues } from '../ui.js';
+import { html, raw, mount, $, $$, badge, errorBox, unavailable, when, formValues, mediaKind, outputMedia } from '../ui.js';
 import { watch, liveStatus, FALLBACK_POLL_MS } from '../live.js';
 import { progressBars, applyEvent, FINAL, ACTIVE } from '../generation-state.js';
 
@@ -164,11 +164,13 @@ export function render(el, _params, { session }) {
     const box = $('#history', el);
     if (!last.length) { mount(box, html`<p class="empty">No generations match.</p>`); return; }
     if (view === 'gallery') {
-      const images = last.flatMap(g => (g.outputs || []).filter(o => String(o.contentType).startsWith('image/')).map(o => ({ g, o })));
-      mount(box, images.length ? html`<div class="gallery" id="history-gallery">${images.map(({ g, o }) => html`<figure>
-          <a href="#/generations/${g.id}"><img loading="lazy" src="${o.url}" alt="Output ${o.index + 1} of ${String(g.id).slice(0, 8)}"></a>
-          <figcaption class="muted">${when(g.finishedAt || g.createdAt)}</figcaption></figure>`)}</div>`
-        : html`<p class="empty">None of these generations has an image.</p>`);
+      // pictures, videos and sounds; the picture links to its generation, players play in place
+      const media = last.flatMap(g => (g.outputs || []).filter(o => o.storage !== 'expired' && mediaKind(o.contentType) !== 'other').map(o => ({ g, o })));
+      mount(box, media.length ? html`<div class="gallery" id="history-gallery">${media.map(({ g, o }) => { const label = `Output ${o.index + 1} of ${String(g.id).slice(0, 8)}`;
+        return html`<figure data-generation="${g.id}" data-kind="${o.contentType}">
+          ${mediaKind(o.contentType) === 'image' ? html`<a href="#/generations/${g.id}"><img loading="lazy" src="${o.url}" alt="${label}"></a>` : outputMedia(o, label)}
+          <figcaption class="muted"><a href="#/generations/${g.id}">${when(g.finishedAt || g.createdAt)}</a></figcaption></figure>`; })}</div>`
+        : html`<p class="empty">None of these generations has an image, a video or a sound.</p>`);
       return;
     }
     mount(box, html`<div class="table-wrap"><table id="history-table"><thead><tr><th><span class="sr-only">Thumbnail</span></th><th>Generation</th><th>Status</th>

@@ -1,0 +1,156 @@
+package io.gpufleet.api.generations;
+
+import io.gpufleet.api.results.ResultProperties;
+import io.gpufleet.api.results.ResultStore;
+import io.gpufleet.api.results.ResultStores;
+import io.gpufleet.api.results.StoredOutput;
+import io.gpufleet.persistence.generations.Generation;
+import io.gpufleet.persistence.generations.GenerationRepository;
+import jakarta.annotation.PreDestroy;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Retention of outputs: every {@code gpufleet.results.retention-interval}, the files of generations
+ * that finished more than {@code retention-days} ago are deleted from the store that holds them;
+ * the generation stays, its output list too, stamped as expired. Every replica runs it: each batch
+ * is claimed with {@code FOR UPDATE SKIP LOCKED}, so two replicas never expire the same generation
+ * at once, and a generation is stamped only once its files are gone (a store that is down leaves
+ * the batch for the next run).
+ */
+@Component
+class OutputRetention {
+
+  private static final Logger log = LoggerFactory.getLogger(OutputRetention.class);
+  static final int BATCH = 100;
+
+  private final JdbcTemplate jdbc;
+  private final TransactionTemplate transaction;
+  private final GenerationRepository generations;
+  private final ResultStores stores;
+  private final ResultProperties settings;
+  private final Clock clock;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "output-retention");
+            t.setDaemon(true);
+            return t;
+          });
+
+  OutputRetention(
+      JdbcTemplate jdbc,
+      TransactionTemplate transaction,
+      GenerationRepository generations,
+      ResultStores stores,
+      ResultProperties settings,
+      Clock clock) {
+    this.jdbc = jdbc;
+    this.transaction = transaction;
+    this.generations = generations;
+    this.stores = stores;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  @EventListener(ApplicationReadyEvent.class)
+  void start() {
+    if (settings.retentionDays() <= 0) {
+      return; // keep forever: nothing to schedule
+    }
+    long every = settings.retentionInterval().toMillis();
+    timer.scheduleWithFixedDelay(this::runGuarded, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private void runGuarded() {
+    try {
+      int expired = expire(clock.instant(), settings.retentionDays());
+      if (expired > 0) {
+        log.info(
+            "Retention: deleted the outputs of {} generation(s) older than {} days",
+            expired,
+            settings.retentionDays());
+      }
+    } catch (RuntimeException e) {
+      log.warn("Output retention failed (tried again next run): {}", e.toString());
+    }
+  }
+
+  /**
+   * Expires the outputs of generations that finished more than {@code days} days before {@code
+   * now}; {@code days} 0 keeps everything. Answers how many generations it expired.
+   */
+  int expire(Instant now, int days) {
+    if (days <= 0) {
+      return 0;
+    }
+    Instant cutoff = now.minus(Duration.ofDays(days));
+    int total = 0;
+    while (true) {
+      Batch done = transaction.execute(status -> batch(cutoff, now));
+      if (done == null) {
+        return total;
+      }
+      total += done.expired();
+      if (done.expired() < done.claimed() || done.claimed() < BATCH) {
+        return total; // the last batch, or the store is down: the rest waits for the next run
+      }
+    }
+  }
+
+  private record Batch(int claimed, int expired) {}
+
+  private Batch batch(Instant cutoff, Instant now) {
+    List<UUID> ids =
+        jdbc.queryForList(
+            """
+            SELECT id FROM generations
+             WHERE outputs IS NOT NULL AND outputs_deleted_at IS NULL AND finished_at < ?
+             ORDER BY finished_at
+             LIMIT ?
+             FOR UPDATE SKIP LOCKED
+            """,
+            UUID.class,
+            Timestamp.from(cutoff),
+            BATCH);
+    int expired = 0;
+    for (UUID id : ids) {
+      Generation g = generations.findById(id).orElse(null);
+      if (g == null) {
+        continue;
+      }
+      try {
+        for (StoredOutput o : GenerationViews.outputs(g)) {
+          stores.delete(id, o);
+        }
+      } catch (ResultStore.StoreUnavailable e) {
+        // stamped only once its files are gone: it stays for the next run
+        log.warn("Retention could not delete the outputs of {}: {}", id, e.getMessage());
+        break;
+      }
+      g.outputsDeleted(g.getOutputs(), now);
+      generations.save(g);
+      expired++;
+    }
+    return new Batch(ids.size(), expired);
+  }
+
+  @PreDestroy
+  void stop() {
+    timer.shutdownNow();
+  }
+}
