@@ -165,6 +165,7 @@ class Dispatcher {
               bus.publish(GenerationEvent.status(g.getId(), "FAILED"));
             } else {
               usersServed.remove(g.getUserId());
+              log.debug("Generation {} waits: {}", g.getId(), ((Route.Wait) route).reason());
               UUID awaiting = ((Route.Wait) route).awaiting();
               if (awaiting != null) {
                 // it waits for the server that finishes it soonest: the jobs behind it see that

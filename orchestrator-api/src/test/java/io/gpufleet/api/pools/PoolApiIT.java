@@ -19,6 +19,9 @@ class PoolApiIT extends IntegrationTest {
   @Test
   void anAdminDefinesAPoolAndTheAutoscalerRentsItsMinimumAndLogsWhy() {
     String name = "pool-" + UUID.randomUUID().toString().substring(0, 8);
+    // a workflow of its own: the shared context's other classes submit generations of the
+    // default one, and a pool serving every workflow would size itself to their demand
+    String workflow = workflowOfItsOwn(name);
     HttpResponse<String> created =
         post(
             "/api/v1/pools",
@@ -26,7 +29,10 @@ class PoolApiIT extends IntegrationTest {
             "{\"name\":\""
                 + name
                 + "\",\"gpu\":\"RTX 4090\",\"maxPricePerHour\":2.0,\"minServers\":1,"
-                + "\"maxServers\":2,\"targetWait\":\"PT2M\",\"idleStopAfter\":\"PT15M\"}");
+                + "\"maxServers\":2,\"targetWait\":\"PT2M\",\"idleStopAfter\":\"PT15M\","
+                + "\"workflowIds\":[\""
+                + workflow
+                + "\"]}");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     JsonNode pool = json(created);
     String id = pool.path("id").asString();
@@ -195,5 +201,26 @@ class PoolApiIT extends IntegrationTest {
                 + "\",\"gpu\":\"RTX 3090\",\"autoSetup\":false}");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     return json(created).path("id").asString();
+  }
+
+  private String workflowOfItsOwn(String name) {
+    try (java.io.InputStream in =
+        PoolApiIT.class.getResourceAsStream("/workflows/sd-text-to-image.json")) {
+      JsonNode graph =
+          JSON.readTree(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+              .path("workflow");
+      HttpResponse<String> created =
+          post(
+              "/api/v1/workflows",
+              ADMIN_KEY,
+              JSON.createObjectNode()
+                  .put("name", name + "-workflow")
+                  .set("workflow", graph)
+                  .toString());
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      return json(created).path("id").asString();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
