@@ -116,6 +116,7 @@ public final class DispatchBenchmark {
     try (PlatformProcess platform =
         PlatformProcess.start(jar, "submit+overhead", List.of(), startTimeout)) {
       PlatformClient client = new PlatformClient(http, platform.baseUrl(), platform.adminKey());
+      client.liftAdminLimits();
       List<String> keys = client.newUserKeys("burst", intFlag("users", 10));
       if (overhead) {
         try (DispatchOverhead phase = new DispatchOverhead()) {
@@ -214,6 +215,7 @@ public final class DispatchBenchmark {
                     "--gpufleet.routing.prefetch=" + prefetch),
                 startTimeout)) {
           PlatformClient client = new PlatformClient(http, platform.baseUrl(), platform.adminKey());
+          client.liftAdminLimits();
           results.add(phase.run(strategy, client, mix, 4));
         }
       }
@@ -270,6 +272,7 @@ public final class DispatchBenchmark {
             PlatformProcess.start(
                 jar, "scale", List.of("--gpufleet.scheduler.probe-interval=10s"), startTimeout)) {
       PlatformClient client = new PlatformClient(http, platform.baseUrl(), platform.adminKey());
+      client.liftAdminLimits();
       FleetScale.Result r =
           phase.run(
               platform,
