@@ -14,7 +14,6 @@ import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
-import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.gpufleet.api.users.AuthenticatedUser;
 import java.time.Clock;
@@ -30,8 +29,9 @@ import org.springframework.stereotype.Service;
  * Counts a user's actions against every band of a kind. The buckets live in PostgreSQL (bucket4j,
  * locked with SELECT … FOR UPDATE), so a limit holds across replicas. All the bands of one kind are
  * one bucket (one row, one transaction per action, and a refusal takes nothing from any band); its
- * key names the limits, so a changed limit takes effect at once, with fresh counts. Concurrent
- * actions of one user on one replica are batched into one transaction.
+ * key names the limits, so a changed limit takes effect at once, with fresh counts. (bucket4j's
+ * batching optimization is not used: a new bucket met by concurrent calls fails in a batch with
+ * "Bucket does not exist".)
  */
 @Service
 public class RateLimiter implements DisposableBean {
@@ -40,7 +40,7 @@ public class RateLimiter implements DisposableBean {
   private final @Nullable HikariDataSource counters;
   private final RateLimitProperties defaults;
 
-  /** One proxy per bucket, so that bucket4j can batch the commands that meet on it. */
+  /** One proxy per bucket, built once. */
   private final Cache<String, BucketProxy> proxies =
       Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(10)).build();
 
@@ -181,10 +181,7 @@ public class RateLimiter implements DisposableBean {
                 Bandwidth.builder().capacity(limit).refillIntervally(limit, window).build());
           }
           BucketConfiguration built = configuration.build();
-          return buckets
-              .builder()
-              .withOptimization(Optimizations.batching())
-              .build(id, () -> built);
+          return buckets.builder().build(id, () -> built);
         });
   }
 
