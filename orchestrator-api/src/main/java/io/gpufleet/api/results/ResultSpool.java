@@ -262,7 +262,6 @@ public class ResultSpool implements MeterBinder {
   public void bindTo(MeterRegistry registry) {
     Gauge.builder("gpufleet.results.pending", this, ResultSpool::pendingOutputs)
         .description("Outputs waiting in this replica's spool for the result store")
-        .baseUnit("outputs")
         .register(registry);
   }
 

@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
 class ResultStoreOutageIT extends S3ApplicationTest {
 
   private static final Pattern PENDING =
-      Pattern.compile("(?m)^gpufleet_results_pending_outputs(?:\\{[^}]*})? ([0-9.]+)$");
+      Pattern.compile("(?m)^gpufleet_results_pending(?:\\{[^}]*})? ([0-9.]+)$");
 
   @Autowired ServerRepository servers;
   @Autowired JdbcTemplate jdbc;
@@ -136,7 +136,7 @@ class ResultStoreOutageIT extends S3ApplicationTest {
     HttpResponse<String> scrape = get("/actuator/prometheus", ADMIN_KEY);
     assertThat(scrape.statusCode()).isEqualTo(200);
     Matcher m = PENDING.matcher(scrape.body());
-    assertThat(m.find()).as("gpufleet_results_pending_outputs in the scrape").isTrue();
+    assertThat(m.find()).as("gpufleet_results_pending in the scrape").isTrue();
     return Double.parseDouble(m.group(1));
   }
 
