@@ -1,13 +1,10 @@
 package io.gpufleet.api.tasks;
 
-import io.gpufleet.api.events.GenerationEvent;
+import io.gpufleet.api.events.EventStreams;
 import io.gpufleet.api.events.GenerationEventBus;
 import io.gpufleet.api.users.AuthenticatedUser;
 import io.gpufleet.persistence.tasks.Task;
-import java.io.IOException;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -38,62 +35,16 @@ class TaskStreamController {
       @AuthenticationPrincipal AuthenticatedUser user,
       @PathVariable UUID id,
       @RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId) {
-    Task task = service.find(user, id);
-    SseEmitter emitter = new SseEmitter(0L);
-    AtomicBoolean ended = new AtomicBoolean();
-    Runnable[] unsubscribe = {() -> {}};
-    Consumer<GenerationEvent> forward =
-        event -> {
-          if (ended.get()) {
-            return;
-          }
-          try {
-            SseEmitter.SseEventBuilder sse = SseEmitter.event().name(event.type());
-            if (event.sequence() > 0) {
-              sse.id(Long.toString(event.sequence()));
-            }
-            emitter.send(sse.data(event.data()));
-            if (TaskEvents.isFinal(event.type())) {
-              ended.set(true);
-              emitter.complete();
-            }
-          } catch (IOException | IllegalStateException e) {
-            ended.set(true);
-            unsubscribe[0].run();
-          }
-        };
-    emitter.onCompletion(() -> unsubscribe[0].run());
-    emitter.onTimeout(() -> unsubscribe[0].run());
-    emitter.onError(e -> unsubscribe[0].run());
-    Long after = position(lastEventId);
-    try {
-      unsubscribe[0] =
-          after == null ? bus.subscribe(id, forward) : bus.subscribe(id, after, forward);
-      if (ended.get()) {
-        unsubscribe[0].run(); // the replay held the final event
-      } else if (after == null || task.getStatus().isFinal()) {
-        // read again: it may have moved on between the first read and the subscription
-        Task now = service.find(user, id);
-        emitter.send(SseEmitter.event().name("task.state").data(service.view(now)));
-        if (now.getStatus().isFinal()) {
-          ended.set(true);
-          emitter.complete();
-        }
-      }
-    } catch (IOException e) {
-      unsubscribe[0].run();
-    }
-    return emitter;
-  }
-
-  private static @Nullable Long position(@Nullable String lastEventId) {
-    if (lastEventId == null || lastEventId.isBlank()) {
-      return null;
-    }
-    try {
-      return Math.max(0, Long.parseLong(lastEventId.strip()));
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    service.find(user, id); // 404 for another user's task
+    return EventStreams.open(
+        bus,
+        id,
+        lastEventId,
+        event -> TaskEvents.isFinal(event.type()),
+        "task.state",
+        () -> {
+          Task now = service.find(user, id);
+          return new EventStreams.State(service.view(now), now.getStatus().isFinal());
+        });
   }
 }
