@@ -4,6 +4,7 @@ import io.gpufleet.api.generations.GenerationService;
 import io.gpufleet.api.generations.GenerationViews;
 import io.gpufleet.api.generations.GenerationViews.GenerationView;
 import io.gpufleet.api.system.ApiException;
+import io.gpufleet.api.system.Exports;
 import io.gpufleet.api.system.PageRequests;
 import io.gpufleet.api.system.PageResponse;
 import io.gpufleet.api.users.AuthenticatedUser;
@@ -15,7 +16,6 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -80,17 +80,7 @@ class HistoryController {
                 PageRequest.of(0, EXPORT_LIMIT, Sort.by(Sort.Direction.DESC, "timings.createdAt")))
             .map(g -> GenerationViews.of(g, null, null))
             .getContent();
-    String name = "generations." + format;
-    if (format.equals("json")) {
-      return ResponseEntity.ok()
-          .header("Content-Disposition", "attachment; filename=\"" + name + "\"")
-          .contentType(MediaType.APPLICATION_JSON)
-          .body(rows);
-    }
-    return ResponseEntity.ok()
-        .header("Content-Disposition", "attachment; filename=\"" + name + "\"")
-        .contentType(MediaType.parseMediaType("text/csv;charset=UTF-8"))
-        .body(HistoryCsv.of(rows));
+    return Exports.attachment("generations", format, rows, HistoryCsv::of);
   }
 
   @GetMapping("/stats")

@@ -4,6 +4,7 @@ import io.gpufleet.api.ratelimits.Band;
 import io.gpufleet.api.ratelimits.RateLimitHeaders;
 import io.gpufleet.api.ratelimits.RateLimiter;
 import io.gpufleet.api.system.ApiException;
+import io.gpufleet.api.system.Exports;
 import io.gpufleet.api.system.PageRequests;
 import io.gpufleet.api.system.PageResponse;
 import io.gpufleet.api.tasks.TaskViews.TaskView;
@@ -19,7 +20,6 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -102,17 +102,7 @@ class TaskController {
             .findAll(filters.of(user), PageRequest.of(0, EXPORT_LIMIT, NEWEST_FIRST))
             .map(t -> TaskViews.of(t, null))
             .getContent();
-    String name = "tasks." + format;
-    if (format.equals("json")) {
-      return ResponseEntity.ok()
-          .header("Content-Disposition", "attachment; filename=\"" + name + "\"")
-          .contentType(MediaType.APPLICATION_JSON)
-          .body(rows);
-    }
-    return ResponseEntity.ok()
-        .header("Content-Disposition", "attachment; filename=\"" + name + "\"")
-        .contentType(MediaType.parseMediaType("text/csv;charset=UTF-8"))
-        .body(TaskCsv.of(rows));
+    return Exports.attachment("tasks", format, rows, TaskCsv::of);
   }
 
   @GetMapping("/{id}")
