@@ -20,6 +20,7 @@ class LayoutIT extends ConsoleTestBase {
     PAGES.put("/setup", "Setup");
     PAGES.put("/schedules", "Schedules");
     PAGES.put("/generations", "Generations");
+    PAGES.put("/tasks", "Tasks");
     PAGES.put("/workflows", "Workflows");
     PAGES.put("/users", "Users");
   }

@@ -19,6 +19,8 @@ const routes = [
   [/^\/generations\/([^/]+)$/, 'generation', 'generations'],
   [/^\/workflows$/, 'workflows', 'workflows'],
   [/^\/workflows\/([^/]+)$/, 'workflow', 'workflows'],
+  [/^\/tasks$/, 'tasks', 'tasks'],
+  [/^\/tasks\/([^/]+)$/, 'task', 'tasks'],
   [/^\/chat$/, 'chat', 'chat'],
   [/^\/profiles$/, 'profiles', 'profiles'],
   [/^\/profiles\/([^/]+)$/, 'profile', 'profiles'],
