@@ -12,6 +12,8 @@ const routes = [
   [/^\/setup$/, 'setup', 'setup'],
   [/^\/setup\/scripts\/([^/]+)$/, 'setup-script', 'setup'],
   [/^\/executions\/([^/]+)$/, 'execution', 'setup'],
+  [/^\/pools$/, 'pools', 'pools'],
+  [/^\/pools\/([^/]+)$/, 'pool', 'pools'],
   [/^\/schedules$/, 'schedules', 'schedules'],
   [/^\/schedules\/([^/]+)$/, 'schedules', 'schedules'],
   [/^\/generations$/, 'generations', 'generations'],
