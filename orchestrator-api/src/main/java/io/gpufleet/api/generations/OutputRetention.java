@@ -9,7 +9,6 @@ import io.gpufleet.persistence.generations.GenerationRepository;
 import jakarta.annotation.PreDestroy;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -26,11 +25,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Retention of outputs: every {@code gpufleet.results.retention-interval}, the files of generations
- * that finished more than {@code retention-days} ago are deleted from the store that holds them;
- * the generation stays, its output list too, stamped as expired. Every replica runs it: each batch
- * is claimed with {@code FOR UPDATE SKIP LOCKED}, so two replicas never expire the same generation
- * at once, and a generation is stamped only once its files are gone (a store that is down leaves
- * the batch for the next run).
+ * that finished more than their owner's rule's days ago ({@link RetentionRules}, else the global
+ * {@code retention-days}) are deleted from the store that holds them; the generation stays, its
+ * output list too, stamped as expired. Every replica runs it: each batch is claimed with {@code FOR
+ * UPDATE SKIP LOCKED}, so two replicas never expire the same generation at once, and a generation
+ * is stamped only once its files are gone (a store that is down leaves the batch for the next run).
  */
 @Component
 class OutputRetention {
@@ -43,6 +42,7 @@ class OutputRetention {
   private final GenerationRepository generations;
   private final ResultStores stores;
   private final ResultProperties settings;
+  private final RetentionRules rules;
   private final Clock clock;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -58,20 +58,20 @@ class OutputRetention {
       GenerationRepository generations,
       ResultStores stores,
       ResultProperties settings,
+      RetentionRules rules,
       Clock clock) {
     this.jdbc = jdbc;
     this.transaction = transaction;
     this.generations = generations;
     this.stores = stores;
     this.settings = settings;
+    this.rules = rules;
     this.clock = clock;
   }
 
   @EventListener(ApplicationReadyEvent.class)
   void start() {
-    if (settings.retentionDays() <= 0) {
-      return; // keep forever: nothing to schedule
-    }
+    // scheduled even when the global rule keeps everything: a user's own rule may not
     long every = settings.retentionInterval().toMillis();
     timer.scheduleWithFixedDelay(this::runGuarded, every, every, TimeUnit.MILLISECONDS);
   }
@@ -81,7 +81,8 @@ class OutputRetention {
       int expired = expire(clock.instant(), settings.retentionDays());
       if (expired > 0) {
         log.info(
-            "Retention: deleted the outputs of {} generation(s) older than {} days",
+            "Retention: deleted the outputs of {} generation(s) past their rule ({} days unless"
+                + " their user's own rule says otherwise)",
             expired,
             settings.retentionDays());
       }
@@ -91,17 +92,18 @@ class OutputRetention {
   }
 
   /**
-   * Expires the outputs of generations that finished more than {@code days} days before {@code
-   * now}; {@code days} 0 keeps everything. Answers how many generations it expired.
+   * Expires the outputs of generations that finished more days before {@code now} than their user's
+   * rule says, or {@code globalDays} for users without one (0: keep). Answers how many generations
+   * it expired.
    */
-  int expire(Instant now, int days) {
-    if (days <= 0) {
-      return 0;
+  int expire(Instant now, int globalDays) {
+    int global = Math.max(0, globalDays);
+    if (global == 0 && !rules.anyExpiring()) {
+      return 0; // nothing anyone wants deleted: no scan
     }
-    Instant cutoff = now.minus(Duration.ofDays(days));
     int total = 0;
     while (true) {
-      Batch done = transaction.execute(status -> batch(cutoff, now));
+      Batch done = transaction.execute(status -> batch(now, global));
       if (done == null) {
         return total;
       }
@@ -114,18 +116,23 @@ class OutputRetention {
 
   private record Batch(int claimed, int expired) {}
 
-  private Batch batch(Instant cutoff, Instant now) {
+  private Batch batch(Instant now, int globalDays) {
     List<UUID> ids =
         jdbc.queryForList(
             """
-            SELECT id FROM generations
-             WHERE outputs IS NOT NULL AND outputs_deleted_at IS NULL AND finished_at < ?
-             ORDER BY finished_at
+            SELECT g.id FROM generations g
+              LEFT JOIN result_retention r ON r.user_id = g.user_id
+             WHERE g.outputs IS NOT NULL AND g.outputs_deleted_at IS NULL
+               AND COALESCE(r.days, ?) > 0
+               AND g.finished_at < ?::timestamptz - make_interval(days => COALESCE(r.days, ?))
+             ORDER BY g.finished_at
              LIMIT ?
-             FOR UPDATE SKIP LOCKED
+             FOR UPDATE OF g SKIP LOCKED
             """,
             UUID.class,
-            Timestamp.from(cutoff),
+            globalDays,
+            Timestamp.from(now),
+            globalDays,
             BATCH);
     int expired = 0;
     for (UUID id : ids) {

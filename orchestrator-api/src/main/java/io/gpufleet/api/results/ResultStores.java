@@ -3,6 +3,8 @@ package io.gpufleet.api.results;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -78,6 +80,35 @@ public final class ResultStores {
   /** Downloads answer with a redirect to a presigned URL unless the caller says otherwise. */
   public boolean redirectByDefault() {
     return settings.redirectDownloads();
+  }
+
+  /** Whether new outputs go to the local disk (nothing to move them to). */
+  public boolean primaryIsLocal() {
+    return "local".equals(primary.kind());
+  }
+
+  /**
+   * Copies an output the local disk holds to the configured store, checksum verified; answers the
+   * output as that store holds it, or empty when its file is not on the local disk. The local copy
+   * stays until {@link #deleteLocalCopy} (once the generation records the new store).
+   *
+   * @throws ResultStore.StoreUnavailable when the store cannot take it now
+   */
+  public Optional<StoredOutput> copyToPrimary(UUID generation, StoredOutput output) {
+    if (!"local".equals(output.storeName()) || primaryIsLocal()) {
+      return Optional.empty();
+    }
+    Path file = local.path(generation, output.file());
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    ResultStore.Stored stored = primary.put(generation, output.file(), file, output.contentType());
+    return Optional.of(output.in(primary.kind(), stored.size()));
+  }
+
+  /** Deletes an output's file from the local disk, whichever store the output now names. */
+  public void deleteLocalCopy(UUID generation, StoredOutput output) {
+    local.delete(generation, output.file());
   }
 
   /** Deletes the output's file from the store that holds it. */

@@ -60,7 +60,8 @@ class SecurityConfiguration {
     "/api/v1/models/**",
     "/api/v1/model-downloads/**",
     "/api/v1/fleet/**",
-    "/api/v1/profiles/**"
+    "/api/v1/profiles/**",
+    "/api/v1/results/**"
   };
 
   @Bean

@@ -19,7 +19,9 @@ class LayoutIT extends ConsoleTestBase {
     PAGES.put("/servers/new", "New server");
     PAGES.put("/setup", "Setup");
     PAGES.put("/schedules", "Schedules");
+    PAGES.put("/pools", "Pools");
     PAGES.put("/generations", "Generations");
+    PAGES.put("/tasks", "Tasks");
     PAGES.put("/workflows", "Workflows");
     PAGES.put("/users", "Users");
   }

@@ -41,6 +41,8 @@ class OutputRetentionIT extends IntegrationTest {
     if (comfy != null) {
       comfy.close();
     }
+    serverId = null;
+    comfy = null;
   }
 
   @Test
@@ -84,13 +86,93 @@ class OutputRetentionIT extends IntegrationTest {
         .isEqualTo(later);
   }
 
+  @Test
+  void aUsersOwnRuleGoesBeforeTheGlobalOne() {
+    TestUser brief = newUser("USER");
+    TestUser keeper = newUser("USER");
+    String briefs = completedGeneration(brief);
+    String keepers = completedGeneration(keeper);
+    Instant finished =
+        Instant.parse(generation(keeper, keepers).path("finishedAt").asString()).plusSeconds(1);
+
+    JsonNode twoDays = json(setRule(brief, "{\"days\":2}"));
+    assertThat(twoDays.path("days").asInt()).isEqualTo(2);
+    assertThat(twoDays.path("source").asString()).isEqualTo("user");
+    assertThat(json(setRule(keeper, "{\"days\":0}")).path("source").asString()).isEqualTo("user");
+
+    // the global rule keeps everything; the brief user's two days still delete theirs
+    assertThat(retention.expire(finished.plus(Duration.ofDays(1)), 0)).isZero();
+    assertThat(retention.expire(finished.plus(Duration.ofDays(3)), 0)).isEqualTo(1);
+    assertThat(outputStorage(brief, briefs)).isEqualTo("expired");
+    assertThat(download(brief, briefs).statusCode()).isEqualTo(410);
+    assertThat(outputStorage(keeper, keepers)).isEqualTo("stored");
+
+    // a global 30 days does not touch the keeper's (0: theirs are kept)…
+    retention.expire(finished.plus(Duration.ofDays(31)), 30);
+    assertThat(outputStorage(keeper, keepers)).isEqualTo("stored");
+    assertThat(download(keeper, keepers).statusCode()).isEqualTo(200);
+
+    // …until their own rule is removed and the global one applies to them
+    assertThat(
+            method("DELETE", "/api/v1/users/" + keeper.id() + "/retention", ADMIN_KEY, null)
+                .statusCode())
+        .isEqualTo(204);
+    JsonNode global = json(get("/api/v1/users/" + keeper.id() + "/retention", ADMIN_KEY));
+    assertThat(global.path("source").asString()).isEqualTo("global");
+    assertThat(global.path("updatedAt").isNull()).isTrue();
+    retention.expire(finished.plus(Duration.ofDays(31)), 30);
+    assertThat(outputStorage(keeper, keepers)).isEqualTo("expired");
+  }
+
+  @Test
+  void aRuleIsADayCountFromZeroToTenYearsForAUserThatExists() {
+    TestUser user = newUser("USER");
+    for (String bad : new String[] {"{\"days\":-1}", "{\"days\":3651}", "{}"}) {
+      HttpResponse<String> refused = setRule(user, bad);
+      assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+      assertThat(json(refused).path("code").asString()).as(bad).isEqualTo("VALIDATION_ERROR");
+    }
+    assertThat(setRule(user, "{\"days\":\"soon\"}").statusCode()).isEqualTo(400);
+    HttpResponse<String> nobody =
+        method(
+            "PUT", "/api/v1/users/" + UUID.randomUUID() + "/retention", ADMIN_KEY, "{\"days\":3}");
+    assertThat(nobody.statusCode()).isEqualTo(404);
+    assertThat(json(nobody).path("code").asString()).isEqualTo("USER_NOT_FOUND");
+    // nothing was written by the refusals: the user still has the global rule
+    JsonNode rule = json(get("/api/v1/users/" + user.id() + "/retention", ADMIN_KEY));
+    assertThat(rule.path("source").asString()).isEqualTo("global");
+    assertThat(rule.path("days").asInt()).isEqualTo(rule.path("globalDays").asInt());
+    // and a user may not set their own
+    assertThat(
+            method("PUT", "/api/v1/users/" + user.id() + "/retention", user.key(), "{\"days\":0}")
+                .statusCode())
+        .isEqualTo(403);
+  }
+
+  @Test
+  void movingResultsNeedsAnObjectStoreToMoveThemTo() {
+    HttpResponse<String> refused = post("/api/v1/results/move", ADMIN_KEY, "");
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(json(refused).path("code").asString()).isEqualTo("RESULT_STORE_LOCAL");
+  }
+
+  private HttpResponse<String> setRule(TestUser user, String body) {
+    return method("PUT", "/api/v1/users/" + user.id() + "/retention", ADMIN_KEY, body);
+  }
+
+  private String outputStorage(TestUser user, String id) {
+    return generation(user, id).path("outputs").get(0).path("storage").asString();
+  }
+
   private String completedGeneration(TestUser user) {
-    comfy = ComfySimulator.start(ComfySimulatorConfig.defaults().withStepsPerSecond(50));
-    Server server =
-        FixedEndpointProvider.runningAt(
-            "retention-" + UUID.randomUUID().toString().substring(0, 6), comfy.baseUrl());
-    servers.save(server);
-    serverId = server.getId();
+    if (comfy == null) {
+      comfy = ComfySimulator.start(ComfySimulatorConfig.defaults().withStepsPerSecond(50));
+      Server server =
+          FixedEndpointProvider.runningAt(
+              "retention-" + UUID.randomUUID().toString().substring(0, 6), comfy.baseUrl());
+      servers.save(server);
+      serverId = server.getId();
+    }
     HttpResponse<String> created =
         post(
             "/api/v1/generations",

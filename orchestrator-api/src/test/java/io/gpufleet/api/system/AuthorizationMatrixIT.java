@@ -92,6 +92,7 @@ class AuthorizationMatrixIT extends IntegrationTest {
           new Rule("*", "/api/v1/model-downloads/**", Access.ADMIN),
           new Rule("*", "/api/v1/fleet/**", Access.ADMIN),
           new Rule("*", "/api/v1/profiles/**", Access.ADMIN),
+          new Rule("*", "/api/v1/results/**", Access.ADMIN),
           new Rule("POST", "/api/v1/workflows", Access.ADMIN),
           new Rule("PUT", "/api/v1/workflows/{id}", Access.ADMIN),
           new Rule("DELETE", "/api/v1/workflows/{id}", Access.ADMIN),

@@ -203,6 +203,11 @@ public class Generation {
     outputsDeletedAt = now;
   }
 
+  /** Its outputs now live in another store; {@code outputsJson} names it for each. */
+  public void outputsMoved(String outputsJson) {
+    outputs = outputsJson;
+  }
+
   public void fail(Failure why, Instant now) {
     status = GenerationStatus.FAILED;
     failure = why;
