@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.gpufleet.api.IntegrationTest;
+import io.gpufleet.scheduler.setup.PlatformKeyStore;
 import io.gpufleet.simulator.comfy.ComfySimulator;
 import io.gpufleet.simulator.comfy.ComfySimulatorConfig;
+import io.gpufleet.simulator.ssh.SshSimulator;
+import io.gpufleet.simulator.ssh.SshSimulatorConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.JsonNode;
@@ -28,6 +33,7 @@ import tools.jackson.databind.JsonNode;
 class StaticServerIT extends IntegrationTest {
 
   private static final String TOKEN = "tok-" + UUID.randomUUID();
+  @Autowired PlatformKeyStore keys;
   private ComfySimulator comfy;
   private HttpServer guarded;
 
@@ -149,6 +155,52 @@ class StaticServerIT extends IntegrationTest {
 
     method("DELETE", "/api/v1/servers/" + id, ADMIN_KEY, null);
     await(id, s -> "DESTROYED".equals(s.path("status").asString()));
+  }
+
+  /**
+   * The box's addresses are the admin's, not a rental's: a stop once cleared them, and the box
+   * could never be started again (no SSH to run its start command over, no ComfyUI URL).
+   */
+  @Test
+  void aBoxStoppedByItsCommandKeepsItsAddressesAndStartsAgain() throws IOException {
+    try (SshSimulator ssh =
+        SshSimulator.start(
+            SshSimulatorConfig.builder().authorizedKey(keys.keyPair().getPublic()).build())) {
+      HttpResponse<String> created =
+          post(
+              "/api/v1/servers",
+              ADMIN_KEY,
+              "{\"provider\":\"static\",\"name\":\"powered-"
+                  + UUID.randomUUID().toString().substring(0, 8)
+                  + "\",\"comfyUrl\":\""
+                  + comfy.baseUrl()
+                  + "\",\"ssh\":{\"host\":\"127.0.0.1\",\"port\":"
+                  + ssh.port()
+                  + "},\"startCommand\":\"echo start >> power.log\","
+                  + "\"stopCommand\":\"echo stop >> power.log\"}");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      String id = json(created).path("id").asString();
+      assertThat(json(created).path("canStartStop").asBoolean()).isTrue();
+      await(id, s -> "RUNNING".equals(s.path("status").asString()));
+
+      HttpResponse<String> stop =
+          method("POST", "/api/v1/servers/" + id + "/stop?drain=false", ADMIN_KEY, null);
+      assertThat(stop.statusCode()).as(stop.body()).isEqualTo(202);
+      JsonNode stopped = await(id, s -> "STOPPED".equals(s.path("status").asString()));
+      assertThat(stopped.path("comfyUrl").asString()).isEqualTo(comfy.baseUrl());
+      assertThat(stopped.path("ssh").path("port").asInt()).isEqualTo(ssh.port());
+
+      HttpResponse<String> start =
+          method("POST", "/api/v1/servers/" + id + "/start", ADMIN_KEY, null);
+      assertThat(start.statusCode()).as(start.body()).isEqualTo(202);
+      JsonNode running = await(id, s -> "RUNNING".equals(s.path("status").asString()));
+      assertThat(running.path("comfyUrl").asString()).isEqualTo(comfy.baseUrl());
+      assertThat(Files.readAllLines(ssh.sandboxDir().resolve("root").resolve("power.log")))
+          .containsExactly("stop", "start");
+
+      method("DELETE", "/api/v1/servers/" + id, ADMIN_KEY, null);
+      await(id, s -> "DESTROYED".equals(s.path("status").asString()));
+    }
   }
 
   @Test
