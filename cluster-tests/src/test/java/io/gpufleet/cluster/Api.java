@@ -35,6 +35,19 @@ record Api(PlatformProcess process, String key) {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  HttpResponse<String> put(String path, String body) {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> delete(String path) {
+    return send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** A generation's SSE stream, resumed after {@code lastEventId} when given. */
   InputStream events(String generation, @Nullable Long lastEventId) {
     HttpRequest.Builder request =

@@ -7,7 +7,6 @@ import io.gpufleet.simulator.comfy.ComfySimulator;
 import io.gpufleet.simulator.comfy.ComfySimulatorConfig;
 import io.gpufleet.testing.JdbcCoordinates;
 import io.gpufleet.testing.PlatformProcess;
-import io.gpufleet.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,17 +21,20 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Several platform processes from the built jar on one PostgreSQL database (the test fixture's
- * server, or {@code GPUFLEET_TEST_DB_URL}), with ComfyUI simulators in this JVM registered through
- * the API as servers. Each replica has its own port, data directory and log; they share the
- * database, the secrets' master key and the first admin's API key, as an operator's replicas do.
+ * Several platform processes from the built jar on one PostgreSQL database (the suite's own
+ * embedded server, {@link SuiteDatabase}, which it can restart), with ComfyUI simulators in this
+ * JVM registered through the API as servers. Each replica has its own port, data directory and log;
+ * they share the database, the secrets' master key and the first admin's API key, as an operator's
+ * replicas do. More replicas can join later ({@link #launch}).
  */
 final class Replicas implements AutoCloseable {
 
@@ -48,50 +50,89 @@ final class Replicas implements AutoCloseable {
   /** One process of the platform and its id in the pipeline ({@code dispatched_by}). */
   record Member(String name, PlatformProcess process, String id, Api api) {}
 
+  final SuiteDatabase postgres;
   final JdbcCoordinates database;
   final ComfyFleet fleet;
-  final List<Member> members;
+
+  /** In the order they were started: A, B, then any that joined later. */
+  final List<Member> members = new CopyOnWriteArrayList<>();
 
   /** The server id each simulator was registered under, in the fleet's order. */
-  final List<String> serverIds;
+  final List<String> serverIds = new ArrayList<>();
 
-  private Replicas(
-      JdbcCoordinates database, ComfyFleet fleet, List<Member> members, List<String> serverIds) {
-    this.database = database;
+  private final Path dir;
+  private final List<PlatformProcess> started = new CopyOnWriteArrayList<>();
+
+  private Replicas(SuiteDatabase postgres, ComfyFleet fleet, Path dir) {
+    this.postgres = postgres;
+    this.database = postgres.coordinates();
     this.fleet = fleet;
-    this.members = members;
-    this.serverIds = serverIds;
+    this.dir = dir;
   }
 
   /** Starts {@code count} replicas at once and {@code simulators} ComfyUIs, and registers them. */
   static Replicas start(int count, int simulators, Path dir) {
-    JdbcCoordinates database = TestDatabase.newDatabase();
-    ComfyFleet fleet =
-        ComfyFleet.start(
-            new ComfyFleet.Config(
-                simulators, 0, 20, 40, ComfySimulatorConfig.defaults().withPreviews(false)));
-    List<PlatformProcess> processes = new ArrayList<>();
+    SuiteDatabase postgres = SuiteDatabase.start(dir.resolve("postgres"));
+    ComfyFleet fleet;
+    try {
+      fleet =
+          ComfyFleet.start(
+              new ComfyFleet.Config(
+                  simulators, 0, 20, 40, ComfySimulatorConfig.defaults().withPreviews(false)));
+    } catch (RuntimeException | Error e) {
+      postgres.close();
+      throw e;
+    }
+    Replicas cluster = new Replicas(postgres, fleet, dir);
     try {
       // all at once, as a Deployment starts its pods: Flyway's lock and the first admin's unique
       // name sort out who does what first
+      List<Joining> joining = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        processes.add(process(database, dir.resolve("replica-" + (char) ('a' + i))).start());
+        joining.add(cluster.launch());
       }
-      List<Member> members = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        PlatformProcess process = processes.get(i).awaitHealthy(START);
-        Api api = new Api(process, ADMIN_KEY);
-        // the first admin and its key are written once the application is ready
-        await(() -> api.get("/api/v1/me").statusCode() == 200, "the admin key on " + i, START);
-        members.add(new Member(String.valueOf((char) ('A' + i)), process, replicaId(process), api));
-      }
-      List<String> servers = register(members, fleet);
-      return new Replicas(database, fleet, List.copyOf(members), servers);
+      joining.forEach(Joining::await);
+      cluster.serverIds.addAll(register(cluster.members, fleet));
+      return cluster;
     } catch (RuntimeException | Error e) {
-      processes.forEach(PlatformProcess::close);
-      fleet.close();
+      cluster.close();
       throw e;
     }
+  }
+
+  /** A replica whose process runs; {@link #await} makes it a member once it is ready. */
+  final class Joining {
+    private final String name;
+    private final PlatformProcess process;
+
+    private Joining(String name, PlatformProcess process) {
+      this.name = name;
+      this.process = process;
+    }
+
+    Member await() {
+      process.awaitHealthy(START);
+      Api api = new Api(process, ADMIN_KEY);
+      // the first admin and its key are written once the application is ready
+      Replicas.await(
+          () -> api.get("/api/v1/me").statusCode() == 200, "the admin key on " + name, START);
+      Member member = new Member(name, process, replicaId(process), api);
+      members.add(member);
+      return member;
+    }
+  }
+
+  /**
+   * Starts the next replica's process (C after A and B), built as the first ones are, and returns
+   * at once: its start can overlap other work.
+   */
+  synchronized Joining launch() {
+    int index = started.size();
+    String name = String.valueOf((char) ('A' + index));
+    PlatformProcess process =
+        process(database, dir.resolve("replica-" + name.toLowerCase(Locale.ROOT))).start();
+    started.add(process);
+    return new Joining(name, process);
   }
 
   private static PlatformProcess.Builder process(JdbcCoordinates database, Path dataDir) {
@@ -170,6 +211,38 @@ final class Replicas implements AutoCloseable {
     return ids;
   }
 
+  /**
+   * Each started process's log by replica name, members or not yet (a joining one), dead or alive.
+   */
+  Map<String, Path> logs() {
+    Map<String, Path> logs = new LinkedHashMap<>();
+    for (int i = 0; i < started.size(); i++) {
+      logs.put(String.valueOf((char) ('A' + i)), started.get(i).log());
+    }
+    return logs;
+  }
+
+  /** How often each replica's log holds {@code text} so far, by replica name. */
+  Map<String, Integer> logged(String text) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    logs()
+        .forEach(
+            (name, log) -> {
+              try {
+                String content =
+                    Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+                int n = 0;
+                for (int at = content.indexOf(text); at >= 0; at = content.indexOf(text, at + 1)) {
+                  n++;
+                }
+                counts.put(name, n);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    return counts;
+  }
+
   Member member(String id) {
     return members.stream()
         .filter(m -> m.id().equals(id))
@@ -217,9 +290,13 @@ final class Replicas implements AutoCloseable {
   @Override
   public void close() {
     try {
-      members.forEach(m -> m.process().close());
+      started.forEach(PlatformProcess::close);
     } finally {
-      fleet.close();
+      try {
+        fleet.close();
+      } finally {
+        postgres.close();
+      }
     }
   }
 

@@ -161,6 +161,12 @@ public class Server {
     health = health.unknownAgain();
   }
 
+  /** What the last probe said no longer holds (the machine stopped); the addresses stay. */
+  public void forgetHealth(Instant now) {
+    health = health.unknownAgain();
+    updatedAt = now;
+  }
+
   public void recordHealth(HealthReport report) {
     health = report;
   }

@@ -1,8 +1,8 @@
 package io.gpufleet.scheduler.registered;
 
 import io.gpufleet.persistence.servers.Addresses;
-import io.gpufleet.persistence.servers.DesiredState;
 import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.persistence.servers.ServerStatus;
 import io.gpufleet.scheduler.outbound.OutboundPolicies;
 import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
 import io.gpufleet.scheduler.providers.MachineState;
@@ -73,12 +73,15 @@ public class StaticProvider implements ServerProvider {
   public void destroy(Server server) {}
 
   /**
-   * As asked: the platform cannot see a registered box's power state, only whether its ComfyUI
-   * answers — which the health probes tell.
+   * As the platform last left it: the platform cannot see a registered box's power state, only
+   * whether its ComfyUI answers — which the health probes tell. The box is stopped once its stop
+   * command ran (the server is STOPPING or STOPPED), not as soon as a stop is wanted: a box that
+   * drains its work first still runs, and taken for stopped it was "started again" by its start
+   * command in the middle of its drain.
    */
   @Override
   public MachineState describe(Server server) {
-    if (server.getDesiredState() == DesiredState.STOPPED) {
+    if (server.getStatus() == ServerStatus.STOPPING || server.getStatus() == ServerStatus.STOPPED) {
       return MachineState.of(Phase.STOPPED, "Stopped by its stop command");
     }
     Addresses at = server.getAddresses();

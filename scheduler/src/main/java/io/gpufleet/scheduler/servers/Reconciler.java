@@ -246,7 +246,7 @@ public class Reconciler {
         log.warn("Server {} stopped without being asked; starting it again", server.getName());
         providers.of(server).start(server);
         server.setActionDeadline(now().plus(settings.startTimeout()));
-        server.clearEndpoints(now());
+        forgetEndpoints(server);
         transitions.move(server, ServerStatus.STARTING, "Stopped unexpectedly; restarting");
       }
       case LOADING -> {
@@ -260,7 +260,7 @@ public class Reconciler {
     MachineState machine = describe(server, known);
     switch (machine.phase()) {
       case STOPPED -> {
-        server.clearEndpoints(now());
+        forgetEndpoints(server);
         server.setActionDeadline(null);
         transitions.move(server, ServerStatus.STOPPED, null);
       }
@@ -314,6 +314,19 @@ public class Reconciler {
     server.forgetRental(now());
     server.setActionDeadline(now().plus(settings.provisionTimeout()));
     transitions.move(server, ServerStatus.PROVISIONING, "Machine vanished; renting a replacement");
+  }
+
+  /**
+   * A stopped machine's addresses go with it: a rented one gets new ones when it starts again. A
+   * registered box keeps the ones its admin gave, which are the only way to it (its start command
+   * runs over that SSH); only what its last probe said is forgotten.
+   */
+  private void forgetEndpoints(Server server) {
+    if (providers.of(server).capabilities(server).rents()) {
+      server.clearEndpoints(now());
+    } else {
+      server.forgetHealth(now());
+    }
   }
 
   private void recordEndpoints(Server server, @Nullable Endpoints endpoints) {
