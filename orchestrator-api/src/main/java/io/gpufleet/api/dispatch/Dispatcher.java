@@ -5,6 +5,7 @@ import io.gpufleet.api.events.GenerationEventBus;
 import io.gpufleet.api.generations.GenerationProperties;
 import io.gpufleet.api.generations.GenerationQueued;
 import io.gpufleet.api.routing.FleetView;
+import io.gpufleet.api.routing.PoolReservations;
 import io.gpufleet.comfy.workflow.Workflow;
 import io.gpufleet.persistence.generations.Generation;
 import io.gpufleet.persistence.generations.GenerationRepository;
@@ -49,6 +50,7 @@ class Dispatcher {
 
   private final GenerationRepository generations;
   private final FleetView fleet;
+  private final PoolReservations reservations;
   private final PromptSender sender;
   private final RunOutcomes outcomes;
   private final GenerationEventBus bus;
@@ -70,6 +72,7 @@ class Dispatcher {
   Dispatcher(
       GenerationRepository generations,
       FleetView fleet,
+      PoolReservations reservations,
       PromptSender sender,
       RunOutcomes outcomes,
       GenerationEventBus bus,
@@ -79,6 +82,7 @@ class Dispatcher {
       Clock clock) {
     this.generations = generations;
     this.fleet = fleet;
+    this.reservations = reservations;
     this.sender = sender;
     this.outcomes = outcomes;
     this.bus = bus;
@@ -126,6 +130,7 @@ class Dispatcher {
   /** One transaction: claim, route, record the attempts. The prompts are posted after commit. */
   private List<Planned> plan() {
     List<Candidate> candidates = new ArrayList<>(fleet.candidates(null));
+    Map<UUID, Set<UUID>> reserved = reservations.now();
     List<Planned> planned = new ArrayList<>();
     transaction.executeWithoutResult(
         status -> {
@@ -141,7 +146,7 @@ class Dispatcher {
             Workflow graph = Workflow.parse(g.getRequest().snapshot());
             List<Candidate> pool =
                 g.getRequest().pinnedServerId() == null
-                    ? candidates
+                    ? PoolReservations.openTo(candidates, reserved, g.getRequest().workflowId())
                     : fleet.candidates(g.getRequest().pinnedServerId());
             RoutingPolicy.Need need =
                 RoutingPolicy.Need.of(

@@ -2,12 +2,22 @@ package io.gpufleet.api.pools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gpufleet.api.FixedEndpointProvider;
 import io.gpufleet.api.IntegrationTest;
+import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.persistence.servers.ServerRepository;
+import io.gpufleet.simulator.comfy.ComfySimulator;
+import io.gpufleet.simulator.comfy.ComfySimulatorConfig;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -15,6 +25,83 @@ import tools.jackson.databind.JsonNode;
  * sandbox's simulated Vast.ai.
  */
 class PoolApiIT extends IntegrationTest {
+
+  @Autowired ServerRepository servers;
+  @Autowired JdbcTemplate jdbc;
+
+  @Test
+  void aPoolThatServesNamedWorkflowsKeepsItsServersForThem() {
+    String name = "kept-" + UUID.randomUUID().toString().substring(0, 8);
+    String workflow = workflowOfItsOwn(name);
+    // the pool's server is the fastest and idle: without the reservation it would get jobs
+    ComfySimulator kept =
+        ComfySimulator.start(ComfySimulatorConfig.defaults().withStepsPerSecond(60));
+    ComfySimulator open =
+        ComfySimulator.start(ComfySimulatorConfig.defaults().withStepsPerSecond(8));
+    List<UUID> registered = new ArrayList<>();
+    String pool = null;
+    try {
+      Server keptServer =
+          servers.save(FixedEndpointProvider.runningAt(name + "-kept", kept.baseUrl()));
+      Server openServer =
+          servers.save(FixedEndpointProvider.runningAt(name + "-open", open.baseUrl()));
+      registered.add(keptServer.getId());
+      registered.add(openServer.getId());
+      HttpResponse<String> created =
+          post(
+              "/api/v1/pools",
+              ADMIN_KEY,
+              "{\"name\":\""
+                  + name
+                  + "\",\"enabled\":false,\"minServers\":0,\"maxServers\":2,\"workflowIds\":[\""
+                  + workflow
+                  + "\"],\"serverIds\":[\""
+                  + keptServer.getId()
+                  + "\"]}");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      pool = json(created).path("id").asString();
+
+      TestUser user = newUser("USER");
+      List<String> others = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        others.add(submit(user, "{\"prompt\":\"not the pool's " + i + "\",\"steps\":4}"));
+      }
+      String ours =
+          submit(
+              user, "{\"workflowId\":\"" + workflow + "\",\"prompt\":\"the pool's\",\"steps\":4}");
+      for (String id : others) {
+        JsonNode done = ended(user, id);
+        assertThat(done.path("status").asString()).as(done.toString()).isEqualTo("COMPLETED");
+        assertThat(done.path("serverId").asString())
+            .as("a job of another workflow on the pool's server")
+            .isNotEqualTo(keptServer.getId().toString());
+      }
+      assertThat(ended(user, ours).path("status").asString()).isEqualTo("COMPLETED");
+    } finally {
+      if (pool != null) {
+        method("DELETE", "/api/v1/pools/" + pool, ADMIN_KEY, null);
+      }
+      for (UUID id : registered) {
+        jdbc.update("UPDATE servers SET status = 'DESTROYED' WHERE id = ?", id);
+      }
+      kept.close();
+      open.close();
+    }
+  }
+
+  private String submit(TestUser user, String body) {
+    HttpResponse<String> created = post("/api/v1/generations", user.key(), body);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+    return json(created).path("id").asString();
+  }
+
+  private JsonNode ended(TestUser user, String id) {
+    return awaitValue(
+        () -> json(get("/api/v1/generations/" + id, user.key())),
+        g -> Set.of("COMPLETED", "FAILED", "CANCELLED").contains(g.path("status").asString()),
+        Duration.ofSeconds(90),
+        "the generation's end");
+  }
 
   @Test
   void anAdminDefinesAPoolAndTheAutoscalerRentsItsMinimumAndLogsWhy() {

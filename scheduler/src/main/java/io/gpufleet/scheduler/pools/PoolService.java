@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,6 +34,7 @@ public class PoolService {
   private final ServerRepository servers;
   private final AutoscaleDecisionRepository decisions;
   private final JdbcTemplate jdbc;
+  private final ApplicationEventPublisher events;
   private final Clock clock;
 
   PoolService(
@@ -40,11 +42,13 @@ public class PoolService {
       ServerRepository servers,
       AutoscaleDecisionRepository decisions,
       JdbcTemplate jdbc,
+      ApplicationEventPublisher events,
       Clock clock) {
     this.pools = pools;
     this.servers = servers;
     this.decisions = decisions;
     this.jdbc = jdbc;
+    this.events = events;
     this.clock = clock;
   }
 
@@ -66,7 +70,9 @@ public class PoolService {
     if (definition.serverIds() != null) {
       pool.setServerIds(definition.serverIds(), now);
     }
-    return pools.saveAndFlush(pool);
+    Pool saved = pools.saveAndFlush(pool);
+    events.publishEvent(new PoolsChanged(saved.getId()));
+    return saved;
   }
 
   @Transactional
@@ -84,13 +90,16 @@ public class PoolService {
     if (definition.serverIds() != null) {
       pool.setServerIds(definition.serverIds(), now);
     }
-    return pools.saveAndFlush(pool);
+    Pool saved = pools.saveAndFlush(pool);
+    events.publishEvent(new PoolsChanged(id));
+    return saved;
   }
 
   /** Deletes the pool and its log; its servers stay as they are, in no pool. */
   @Transactional
   public void delete(UUID id) {
     pools.delete(get(id));
+    events.publishEvent(new PoolsChanged(id));
   }
 
   @Transactional(readOnly = true)
@@ -117,6 +126,7 @@ public class PoolService {
         "INSERT INTO pool_servers (server_id, pool_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
         serverId,
         poolId);
+    events.publishEvent(new PoolsChanged(poolId));
   }
 
   private void check(PoolDefinition d, @Nullable UUID self) {
