@@ -8,6 +8,7 @@ import io.gpufleet.comfy.SystemStats;
 import io.gpufleet.persistence.servers.HealthReport;
 import io.gpufleet.persistence.servers.HealthState;
 import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.persistence.servers.ServerEngine;
 import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.persistence.servers.ServerStatus;
 import io.gpufleet.scheduler.SchedulerSettings;
@@ -20,11 +21,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -32,8 +35,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Probes every running, set-up server's ComfyUI ({@code /system_stats} and {@code /prompt}) at
- * once, without a thread per server, stores what it found, and feeds each server's circuit breaker.
+ * Probes every running, set-up server at once, without a thread per server, stores what it found,
+ * and feeds each server's circuit breaker: a ComfyUI by {@code /system_stats} and {@code /prompt},
+ * an Ollama server by {@code /api/version} (its models are the API's {@code OllamaProber}'s).
  */
 @Service
 public class HealthProber {
@@ -46,6 +50,7 @@ public class HealthProber {
   private final HealthPolicy policy;
   private final Duration timeout;
   private final CircuitBreakerRegistry breakers;
+  private final OllamaPing ollama;
   private final Clock clock;
 
   HealthProber(
@@ -59,6 +64,7 @@ public class HealthProber {
     this.transaction = transaction;
     this.policy = new HealthPolicy(settings.degradedLatency(), settings.unreachableAfter());
     this.timeout = settings.probeTimeout();
+    this.ollama = new OllamaPing(settings.probeTimeout());
     this.clock = clock;
     this.breakers =
         CircuitBreakerRegistry.of(
@@ -76,11 +82,11 @@ public class HealthProber {
   public void probeAll() {
     List<Server> targets =
         servers.findByStatusIn(List.of(ServerStatus.RUNNING)).stream()
-            .filter(s -> s.getSetup().done() && s.getAddresses().comfyUrl() != null)
+            .filter(s -> s.getSetup().done() && probeUrl(s) != null)
             .toList();
     List<CompletableFuture<Map.Entry<UUID, Probe>>> probes = new ArrayList<>();
     for (Server server : targets) {
-      probes.add(probe(clients.forServer(server)).thenApply(p -> Map.entry(server.getId(), p)));
+      probes.add(probe(server).thenApply(p -> Map.entry(server.getId(), p)));
     }
     for (CompletableFuture<Map.Entry<UUID, Probe>> probe : probes) {
       Map.Entry<UUID, Probe> result = probe.join();
@@ -96,10 +102,25 @@ public class HealthProber {
   /** Probes one server now and records the result; the answer is its new health. */
   public HealthState probe(UUID serverId) {
     Server server = servers.findById(serverId).orElseThrow();
-    if (server.getAddresses().comfyUrl() == null) {
+    if (probeUrl(server) == null) {
       return server.getHealth().state();
     }
-    return record(serverId, probe(clients.forServer(server)).join());
+    return record(serverId, probe(server).join());
+  }
+
+  /** Where the server's engine answers; null: nothing to probe yet. */
+  private static @Nullable String probeUrl(Server server) {
+    return server.getEngine() == ServerEngine.OLLAMA
+        ? server.getAddresses().ollamaUrl()
+        : server.getAddresses().comfyUrl();
+  }
+
+  /** The probe of the server's engine; the rest of a round is the same for both. */
+  private CompletableFuture<Probe> probe(Server server) {
+    if (server.getEngine() == ServerEngine.OLLAMA) {
+      return probe(ollama, Objects.requireNonNull(server.getAddresses().ollamaUrl()));
+    }
+    return probe(clients.forServer(server));
   }
 
   /** The breaker of a server in this replica; routing sends nothing to an open one. */
@@ -128,6 +149,23 @@ public class HealthProber {
             failure -> {
               stats.cancel(true);
               queue.cancel(true);
+              return failed(failure);
+            });
+  }
+
+  /** {@code /api/version}: the latency is all it tells; Ollama has no queue to report. */
+  CompletableFuture<Probe> probe(OllamaPing ping, String url) {
+    long started = System.nanoTime();
+    CompletableFuture<Void> version = ping.ping(url);
+    return version
+        .thenApply(
+            v ->
+                new Probe(
+                    Duration.ofNanos(System.nanoTime() - started), null, null, null, null, null))
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionally(
+            failure -> {
+              version.cancel(true);
               return failed(failure);
             });
   }
