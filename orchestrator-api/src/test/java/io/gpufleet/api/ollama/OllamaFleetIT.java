@@ -45,6 +45,7 @@ class OllamaFleetIT extends IntegrationTest {
 
   @Autowired ServerRepository servers;
   @Autowired FleetView fleet;
+  @Autowired OllamaSimulator sandboxOllama;
 
   private OllamaSimulator simA;
   private OllamaSimulator simB;
@@ -314,6 +315,66 @@ class OllamaFleetIT extends IntegrationTest {
     assertThat(fleet.candidates(null))
         .anyMatch(c -> c.id().equals(UUID.fromString(comfyServer)))
         .noneMatch(c -> c.id().equals(UUID.fromString(serverB)));
+  }
+
+  @Test
+  void aRentedOllamaServerExposesOllamasPortAndRecordsItsPublicUrl() {
+    HttpResponse<String> created =
+        post(
+            "/api/v1/servers",
+            ADMIN_KEY,
+            "{\"name\":\"rented-llm-"
+                + RUN
+                + "\",\"gpu\":\"RTX 4090\",\"engine\":\"ollama\",\"autoSetup\":false}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String id = json(created).path("id").asString();
+    try {
+      JsonNode running =
+          awaitServer(
+              id,
+              s -> "RUNNING".equals(s.path("status").asString()) && s.path("ollamaUrl").isString());
+
+      assertThat(running.path("engine").asString()).isEqualTo("ollama");
+      assertThat(running.path("ollamaUrl").asString()).startsWith("http://");
+      assertThat(running.path("comfyUrl").isString()).isFalse();
+    } finally {
+      method("DELETE", "/api/v1/servers/" + id, ADMIN_KEY, null);
+    }
+  }
+
+  @Test
+  void theSandboxFleetProfileChatsWithTheSandboxOllamaServer() {
+    String sandboxServer =
+        awaitValue(
+                () -> servers.findLiveByName("sandbox-ollama"),
+                found -> found.isPresent() && found.get().isOllamaRoutable(),
+                Duration.ofSeconds(60),
+                "a healthy sandbox-ollama server")
+            .orElseThrow()
+            .getId()
+            .toString();
+    String profile = null;
+    for (JsonNode p : json(get("/api/v1/profiles?size=100", ADMIN_KEY)).path("items")) {
+      if (p.path("name").asString().equals("Sandbox Ollama (fleet)")) {
+        profile = p.path("id").asString();
+        assertThat(p.path("endpoint").asString()).isEqualTo("fleet");
+      }
+    }
+    assertThat(profile).as("the seeded fleet profile").isNotNull();
+    probe(sandboxServer);
+    long before = sandboxOllama.answersServed();
+
+    HttpResponse<String> answer =
+        post(
+            "/api/v1/chat",
+            user.key(),
+            "{\"profileId\":\""
+                + profile
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}");
+
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    assertThat(json(answer).path("model").asString()).isEqualTo("llama3.2:latest");
+    assertThat(sandboxOllama.answersServed()).isEqualTo(before + 1);
   }
 
   @Nested

@@ -185,23 +185,30 @@ public final class VastProvider implements ServerProvider {
     if (found.isEmpty()) {
       return MachineState.of(Phase.GONE, "Vast.ai no longer knows instance " + id);
     }
-    return describe(found.get());
+    return describe(found.get(), server.getEngine());
   }
 
   /** Every instance of the account in one v1 list (paged), instead of a show per server. */
   @Override
   public Map<String, MachineState> describeAll(List<Server> servers) {
+    Map<String, ServerEngine> engines = new HashMap<>();
+    for (Server server : servers) {
+      if (server.getLease().instanceId() != null) {
+        engines.put(server.getLease().instanceId(), server.getEngine());
+      }
+    }
     Map<String, MachineState> states = new HashMap<>();
     for (Instance instance : call("list instances", vast::listInstances)) {
-      states.put(Long.toString(instance.id()), describe(instance));
+      String id = Long.toString(instance.id());
+      states.put(id, describe(instance, engines.getOrDefault(id, ServerEngine.COMFYUI)));
     }
     return states;
   }
 
-  static MachineState describe(Instance instance) {
+  static MachineState describe(Instance instance, ServerEngine engine) {
     String message = instance.statusMessage();
     if (instance.running()) {
-      return new MachineState(Phase.RUNNING, message, endpoints(instance));
+      return new MachineState(Phase.RUNNING, message, endpoints(instance, engine));
     }
     if (instance.waitingForGpu()) {
       return MachineState.of(Phase.WAITING_FOR_GPU, message);
@@ -220,10 +227,13 @@ public final class VastProvider implements ServerProvider {
     return message != null && message.toLowerCase().contains("error");
   }
 
-  private static Endpoints endpoints(Instance instance) {
+  /** The engine's own URL only: an Ollama server has no ComfyUI URL, whatever else is mapped. */
+  private static Endpoints endpoints(Instance instance, ServerEngine engine) {
     String ip = instance.publicIp();
-    OptionalInt comfyPort = instance.hostPort(COMFY_PORT);
-    OptionalInt ollamaPort = instance.hostPort(OLLAMA_PORT);
+    OptionalInt comfyPort =
+        engine == ServerEngine.OLLAMA ? OptionalInt.empty() : instance.hostPort(COMFY_PORT);
+    OptionalInt ollamaPort =
+        engine == ServerEngine.OLLAMA ? instance.hostPort(OLLAMA_PORT) : OptionalInt.empty();
     OptionalInt directSsh = instance.hostPort(22);
     String comfyUrl =
         ip != null && comfyPort.isPresent() ? "http://" + ip + ":" + comfyPort.getAsInt() : null;
