@@ -248,6 +248,27 @@ class OllamaFleetIT extends IntegrationTest {
   }
 
   @Test
+  void anOllamaServerThatStopsAnsweringItsVersionProbeLeavesRoutingUntilItAnswersAgain() {
+    assertThat(modelCall(serverB, "load", SHARED).statusCode()).isEqualTo(200);
+    modelCall(serverA, "unload", SHARED);
+    probe(serverA);
+    simB.refuseConnections();
+    try {
+      awaitServer(serverB, s -> !"HEALTHY".equals(s.path("health").asString()));
+      long a = simA.answersServed();
+
+      HttpResponse<String> answer = chat(SHARED);
+
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      assertThat(simA.answersServed()).isEqualTo(a + 1);
+    } finally {
+      simB.acceptConnections();
+    }
+    awaitServer(serverB, s -> "HEALTHY".equals(s.path("health").asString()));
+    modelCall(serverB, "unload", SHARED);
+  }
+
+  @Test
   void aModelNoServerHasAnswers503NoServerForModel() {
     HttpResponse<String> answer = chat("nobody-has-" + RUN + ":7b");
 
