@@ -8,11 +8,13 @@ import io.gpufleet.api.providers.OllamaManagement;
 import io.gpufleet.api.providers.ProviderErrors;
 import io.gpufleet.api.providers.ProviderProblem;
 import io.gpufleet.api.system.ApiException;
+import io.gpufleet.api.system.UrlNotAllowed;
 import io.gpufleet.persistence.providers.ProviderKind;
 import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.persistence.servers.ServerEngine;
 import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.persistence.servers.ServerStatus;
+import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
 import io.gpufleet.scheduler.servers.ServerNotFoundException;
 import jakarta.annotation.PreDestroy;
 import jakarta.validation.Valid;
@@ -188,6 +190,11 @@ class OllamaController {
     if (server.getStatus() != ServerStatus.RUNNING || server.getAddresses().ollamaUrl() == null) {
       throw ApiException.conflict(
           SERVER_NOT_RUNNING, "Server " + server.getName() + " is " + server.getStatus());
+    }
+    try {
+      prober.client(server);
+    } catch (UrlNotAllowedException e) {
+      throw UrlNotAllowed.problem(e, "ollamaUrl");
     }
     return server;
   }

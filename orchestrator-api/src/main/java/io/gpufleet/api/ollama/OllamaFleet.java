@@ -35,11 +35,13 @@ public class OllamaFleet implements FleetEndpoints {
 
   private final ServerRepository servers;
   private final OllamaModels models;
+  private final OllamaProber prober;
   private final Clock clock;
   private final AtomicLong picks = new AtomicLong();
   private final Map<UUID, Long> lastPicked = new ConcurrentHashMap<>();
 
-  OllamaFleet(ServerRepository servers, OllamaModels models, Clock clock) {
+  OllamaFleet(ServerRepository servers, OllamaModels models, OllamaProber prober, Clock clock) {
+    this.prober = prober;
     this.servers = servers;
     this.models = models;
     this.clock = clock;
@@ -59,6 +61,7 @@ public class OllamaFleet implements FleetEndpoints {
     List<Server> healthy =
         servers.findByStatusIn(List.of(ServerStatus.RUNNING)).stream()
             .filter(Server::isOllamaRoutable)
+            .filter(prober::allowed)
             .toList();
     Map<UUID, Boolean> loaded = new HashMap<>();
     if (model == null) {

@@ -7,6 +7,8 @@ import io.gpufleet.persistence.servers.ServerEngine;
 import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.persistence.servers.ServerStatus;
 import io.gpufleet.scheduler.SchedulerSettings;
+import io.gpufleet.scheduler.outbound.OutboundPolicies;
+import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +37,7 @@ class OllamaProber {
   private final ServerRepository servers;
   private final OllamaModels models;
   private final SchedulerSettings settings;
+  private final OutboundPolicies outbound;
   private final Clock clock;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -45,7 +48,12 @@ class OllamaProber {
           });
 
   OllamaProber(
-      ServerRepository servers, OllamaModels models, SchedulerSettings settings, Clock clock) {
+      ServerRepository servers,
+      OllamaModels models,
+      SchedulerSettings settings,
+      OutboundPolicies outbound,
+      Clock clock) {
+    this.outbound = outbound;
     this.servers = servers;
     this.models = models;
     this.settings = settings;
@@ -96,9 +104,29 @@ class OllamaProber {
     return models.of(server.getId());
   }
 
+  /**
+   * The client of the server's Ollama; a URL an admin gave is checked against the outbound policy
+   * of servers first, at every call, as it was at registration.
+   *
+   * @throws UrlNotAllowedException if the policy refuses it now
+   */
   OllamaManagement client(Server server) {
-    return OllamaManagement.at(
-        Objects.requireNonNull(server.getAddresses().ollamaUrl()), timeout());
+    String url = Objects.requireNonNull(server.getAddresses().ollamaUrl());
+    if (OutboundPolicies.userGiven(server)) {
+      outbound.servers().check(url);
+    }
+    return OllamaManagement.at(url, timeout());
+  }
+
+  /** Whether the platform may call the server's Ollama now (see {@link #client}). */
+  boolean allowed(Server server) {
+    try {
+      client(server);
+      return true;
+    } catch (UrlNotAllowedException e) {
+      log.warn("Ollama server {} is not called: {}", server.getName(), e.getMessage());
+      return false;
+    }
   }
 
   private Duration timeout() {

@@ -141,8 +141,10 @@ class SandboxConfiguration {
    * 127.0.0.1 on those ports only (a registered server may be one of them), nothing else there.
    */
   @Bean
-  OwnEndpoints sandboxSimulators(SandboxFleet fleet) {
-    return (address, port) -> address.isLoopbackAddress() && fleet.servesOn(port);
+  OwnEndpoints sandboxSimulators(SandboxFleet fleet, OllamaSimulator ollama) {
+    // the Ollama simulator is the fleet server sandbox-ollama too
+    return (address, port) ->
+        address.isLoopbackAddress() && (fleet.servesOn(port) || port == ollama.port());
   }
 
   /** No internet in the sandbox: every model URL answers 200 with the sandbox's file size. */

@@ -411,6 +411,20 @@ class OllamaFleetIT extends IntegrationTest {
     }
 
     @Test
+    void anOllamaUrlTheOutboundPolicyRefusesIsNotRegistered() {
+      HttpResponse<String> response =
+          post(
+              "/api/v1/servers",
+              ADMIN_KEY,
+              "{\"provider\":\"static\",\"engine\":\"ollama\",\"name\":\"private-"
+                  + RUN
+                  + "\",\"ollamaUrl\":\"http://10.0.0.5:11434\"}");
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+      assertThat(json(response).path("code").asString()).isEqualTo("URL_NOT_ALLOWED");
+    }
+
+    @Test
     void anUnknownServerIs404() {
       HttpResponse<String> response =
           post("/api/v1/servers/" + UUID.randomUUID() + "/ollama/probe", ADMIN_KEY, "");

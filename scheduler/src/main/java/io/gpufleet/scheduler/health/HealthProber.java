@@ -15,6 +15,8 @@ import io.gpufleet.scheduler.SchedulerSettings;
 import io.gpufleet.scheduler.comfy.ComfyClients;
 import io.gpufleet.scheduler.health.HealthPolicy.Probe;
 import io.gpufleet.scheduler.health.HealthPolicy.Verdict;
+import io.gpufleet.scheduler.outbound.OutboundPolicies;
+import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +53,7 @@ public class HealthProber {
   private final Duration timeout;
   private final CircuitBreakerRegistry breakers;
   private final OllamaPing ollama;
+  private final OutboundPolicies outbound;
   private final Clock clock;
 
   HealthProber(
@@ -58,7 +61,9 @@ public class HealthProber {
       ComfyClients clients,
       TransactionTemplate transaction,
       SchedulerSettings settings,
+      OutboundPolicies outbound,
       Clock clock) {
+    this.outbound = outbound;
     this.servers = servers;
     this.clients = clients;
     this.transaction = transaction;
@@ -118,7 +123,17 @@ public class HealthProber {
   /** The probe of the server's engine; the rest of a round is the same for both. */
   private CompletableFuture<Probe> probe(Server server) {
     if (server.getEngine() == ServerEngine.OLLAMA) {
-      return probe(ollama, Objects.requireNonNull(server.getAddresses().ollamaUrl()));
+      String url = Objects.requireNonNull(server.getAddresses().ollamaUrl());
+      if (OutboundPolicies.userGiven(server)) {
+        // a URL an admin gave is checked before every call, as at registration (its host may
+        // resolve elsewhere by now); a refusal is a failed probe
+        try {
+          outbound.servers().check(url);
+        } catch (UrlNotAllowedException e) {
+          return CompletableFuture.completedFuture(failed(e));
+        }
+      }
+      return probe(ollama, url);
     }
     return probe(clients.forServer(server));
   }
