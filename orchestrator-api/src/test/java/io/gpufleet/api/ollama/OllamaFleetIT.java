@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -225,6 +226,36 @@ class OllamaFleetIT extends IntegrationTest {
 
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
     assertThat(json(answer).path("model").asString()).isEqualTo(ONLY_A);
+    assertThat(simA.answersServed()).isEqualTo(a + 1);
+    assertThat(simB.answersServed()).isEqualTo(b);
+  }
+
+  @Test
+  void aTextTaskThroughAFleetProfileRunsOnTheServerThatHasTheModel() {
+    probe(serverA);
+    long a = simA.answersServed();
+    long b = simB.answersServed();
+
+    HttpResponse<String> created =
+        post(
+            "/api/v1/tasks",
+            user.key(),
+            "{\"type\":\"text\",\"profileId\":\""
+                + fleetProfile
+                + "\",\"model\":\""
+                + ONLY_A
+                + "\",\"prompt\":\"Why is the sky blue?\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+    String task = json(created).path("id").asString();
+    JsonNode done =
+        awaitValue(
+            () -> json(get("/api/v1/tasks/" + task, user.key())),
+            t -> Set.of("COMPLETED", "FAILED", "CANCELLED").contains(t.path("status").asString()),
+            Duration.ofSeconds(60),
+            "task " + task);
+
+    assertThat(done.path("status").asString()).as(done.toString()).isEqualTo("COMPLETED");
+    assertThat(done.path("model").asString()).isEqualTo(ONLY_A);
     assertThat(simA.answersServed()).isEqualTo(a + 1);
     assertThat(simB.answersServed()).isEqualTo(b);
   }
