@@ -30,7 +30,7 @@ public class FixedEndpointProvider implements ServerProvider {
         new Server(
             name, NAME, new ServerSpec("RTX 4090", 1, null, null, 40, null, null, null, null), now);
     s.moveTo(ServerStatus.RUNNING, null, now);
-    s.recordEndpoints(new Addresses("127.0.0.1", comfyUrl, null, null), now);
+    s.recordEndpoints(new Addresses("127.0.0.1", comfyUrl, null, null, null), now);
     s.markSetUp(true, now);
     s.recordHealth(new HealthReport(HealthState.HEALTHY, 5, 0, null, null, now, 0));
     s.recordHardware("RTX 4090", 24_576L);

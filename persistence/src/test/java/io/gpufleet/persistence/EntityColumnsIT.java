@@ -67,7 +67,7 @@ class EntityColumnsIT {
     server.recordRental(4242L, "987", new BigDecimal("0.4500"), "RTX 4090", NOW);
     server.recordHardware(null, 24_564L);
     server.recordEndpoints(
-        new Addresses("203.0.113.7", "http://203.0.113.7:8188", "ssh7", 2222), NOW);
+        new Addresses("203.0.113.7", "http://203.0.113.7:8188", "ssh7", 2222, null), NOW);
     server.setAccess(new Access("enc:token", "ubuntu", "start-box", "stop-box"));
     server.recordHealth(
         new HealthReport(HealthState.DEGRADED, 120, 3, 2_048L, "slow", NOW.plusSeconds(5), 2));

@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where one chat call goes: the profile (for accounting), the connection that speaks to the
- * provider, the model and the options in force, and the model's price row if it has one. Today a
- * target is a profile's endpoint; an Ollama server of the fleet can be another (see docs/llm.md).
+ * provider, the model and the options in force, and the model's price row if it has one. The
+ * connection is the profile's endpoint, or for a fleet profile an Ollama server of the fleet.
  */
 record ChatTarget(
     ProviderProfile profile,

@@ -15,7 +15,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
-/** A request's target from its profile (or its provider's first enabled profile). */
+/**
+ * A request's target from its profile (or its provider's first enabled profile); for an Ollama
+ * profile whose endpoint is {@code fleet}, the fleet's Ollama server picked for the model.
+ */
 @Component
 class ProfileChatTargets implements ChatTargets {
 
@@ -49,9 +52,10 @@ class ProfileChatTargets implements ChatTargets {
     String model = model(request, profile, offered);
     ProfileOptions options =
         ProfileOptions.fromJsonOrNone(profile.getOptions()).overriddenBy(request.options());
+    // a fleet profile's call goes to the Ollama server that has the model (loaded, preferably)
     return new ChatTarget(
         profile,
-        connections.of(profile),
+        connections.forModel(profile, model),
         model,
         options,
         connections.apiKey(profile),

@@ -11,6 +11,7 @@ import io.gpufleet.api.providers.ProfileViews.UpdateModel;
 import io.gpufleet.api.providers.ProfileViews.UpdateProfile;
 import io.gpufleet.api.system.PageRequests;
 import io.gpufleet.api.system.PageResponse;
+import io.gpufleet.persistence.providers.ProviderKind;
 import io.gpufleet.persistence.providers.ProviderProfile;
 import jakarta.validation.Valid;
 import java.net.URI;
@@ -92,10 +93,11 @@ class ProfileController {
   /** Tries settings before saving them; nothing is stored. */
   @PostMapping("/test")
   TestResult testSettings(@Valid @RequestBody TestSettings settings) {
+    ProviderKind provider = ProfileService.provider(settings.provider());
     return checks.test(
         new ConnectionSpec(
-            ProfileService.provider(settings.provider()),
-            ProfileService.endpoint(settings.endpoint()),
+            provider,
+            ProfileService.endpoint(settings.endpoint(), provider),
             ProfileService.blankToNull(settings.apiKey()),
             ProfileOptions.none().timeout()));
   }

@@ -75,7 +75,7 @@ public class ProfileService {
     Instant now = Instant.now(clock);
     ProviderProfile profile = new ProviderProfile(request.name().strip(), provider, now);
     profile.rename(request.name().strip(), blankToNull(request.description()), now);
-    profile.connect(endpoint(request.endpoint()), now);
+    profile.connect(endpoint(request.endpoint(), provider), now);
     String key = blankToNull(request.apiKey());
     if (key == null && needsKey(provider)) {
       throw ApiException.invalidField("apiKey", "is required for " + provider.id());
@@ -112,7 +112,7 @@ public class ProfileService {
           now);
     }
     if (request.endpoint() != null) {
-      profile.connect(endpoint(request.endpoint()), now);
+      profile.connect(endpoint(request.endpoint(), profile.getProvider()), now);
     }
     if (request.apiKey() != null) {
       String key = blankToNull(request.apiKey());
@@ -226,10 +226,21 @@ public class ProfileService {
                     "provider", "must be one of ollama, openai, gemini, claude, comfyui"));
   }
 
-  static @Nullable String endpoint(@Nullable String text) {
+  /**
+   * An http(s) URL, or for Ollama the literal {@link FleetEndpoints#FLEET}: each call then goes to
+   * an Ollama server of the fleet that has the model.
+   */
+  static @Nullable String endpoint(@Nullable String text, ProviderKind provider) {
     String url = blankToNull(text);
     if (url == null) {
       return null;
+    }
+    if (FleetEndpoints.isFleet(url)) {
+      if (provider != ProviderKind.OLLAMA) {
+        throw ApiException.invalidField(
+            "endpoint", "'" + FleetEndpoints.FLEET + "' is for ollama profiles only");
+      }
+      return FleetEndpoints.FLEET;
     }
     try {
       URI uri = new URI(url);

@@ -3,6 +3,7 @@ package io.gpufleet.api.routing;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.gpufleet.persistence.generations.GenerationRepository;
 import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.persistence.servers.ServerEngine;
 import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.persistence.servers.ServerStatus;
 import io.gpufleet.scheduler.health.HealthProber;
@@ -93,6 +94,8 @@ public class FleetView {
     if (pinned != null && fleet.stream().noneMatch(s -> s.getId().equals(pinned))) {
       servers.findById(pinned).ifPresent(fleet::add);
     }
+    // an Ollama server runs no ComfyUI: no generation is routed to it, pinned or not
+    fleet.removeIf(s -> s.getEngine() != ServerEngine.COMFYUI);
     List<Candidate> out = new ArrayList<>();
     for (Server s : fleet) {
       boolean up = s.getStatus() == ServerStatus.RUNNING && s.getAddresses().comfyUrl() != null;

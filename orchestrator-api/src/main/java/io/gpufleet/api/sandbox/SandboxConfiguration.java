@@ -1,14 +1,17 @@
 package io.gpufleet.api.sandbox;
 
 import io.gpufleet.api.providers.EndpointResolver;
+import io.gpufleet.api.providers.FleetEndpoints;
 import io.gpufleet.api.providers.SeedProfile;
 import io.gpufleet.api.system.GpuFleetProperties;
 import io.gpufleet.persistence.providers.ProviderKind;
+import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.scheduler.models.UrlProbe;
 import io.gpufleet.scheduler.outbound.HostResolver;
 import io.gpufleet.scheduler.outbound.OutboundRules;
 import io.gpufleet.scheduler.outbound.OutboundSettings;
 import io.gpufleet.scheduler.outbound.OwnEndpoints;
+import io.gpufleet.scheduler.servers.ServerLifecycle;
 import io.gpufleet.scheduler.vast.VastSettings;
 import io.gpufleet.simulator.ollama.OllamaSimulator;
 import io.gpufleet.simulator.ollama.OllamaSimulatorConfig;
@@ -18,6 +21,7 @@ import io.gpufleet.simulator.sandbox.SandboxFleet;
 import io.gpufleet.vast.VastClient;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +29,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * With no Vast.ai API key, the platform runs against a simulated fleet in this process: the Vast.ai
@@ -89,6 +94,24 @@ class SandboxConfiguration {
         "Sandbox Ollama", ProviderKind.OLLAMA, SANDBOX_OLLAMA, "llama3.2:latest");
   }
 
+  /** The simulated Ollama as a server of the fleet too... */
+  @Bean
+  SandboxOllamaServer sandboxOllamaServer(
+      OllamaSimulator ollama,
+      ServerRepository servers,
+      ServerLifecycle lifecycle,
+      TransactionTemplate transaction,
+      Clock clock) {
+    return new SandboxOllamaServer(ollama, servers, lifecycle, transaction, clock);
+  }
+
+  /** ...and a profile that routes to the fleet's Ollama servers ("Sandbox Ollama (fleet)"). */
+  @Bean
+  SeedProfile sandboxOllamaFleetProfile() {
+    return new SeedProfile(
+        "Sandbox Ollama (fleet)", ProviderKind.OLLAMA, FleetEndpoints.FLEET, "llama3.2:latest");
+  }
+
   @Bean
   EndpointResolver sandboxEndpoints(OllamaSimulator ollama) {
     return endpoint ->
@@ -118,8 +141,10 @@ class SandboxConfiguration {
    * 127.0.0.1 on those ports only (a registered server may be one of them), nothing else there.
    */
   @Bean
-  OwnEndpoints sandboxSimulators(SandboxFleet fleet) {
-    return (address, port) -> address.isLoopbackAddress() && fleet.servesOn(port);
+  OwnEndpoints sandboxSimulators(SandboxFleet fleet, OllamaSimulator ollama) {
+    // the Ollama simulator is the fleet server sandbox-ollama too
+    return (address, port) ->
+        address.isLoopbackAddress() && (fleet.servesOn(port) || port == ollama.port());
   }
 
   /** No internet in the sandbox: every model URL answers 200 with the sandbox's file size. */

@@ -10,6 +10,7 @@ import io.gpufleet.api.system.PageRequests;
 import io.gpufleet.api.system.PageResponse;
 import io.gpufleet.api.system.UrlNotAllowed;
 import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.persistence.servers.ServerEngine;
 import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.persistence.servers.ServerSpec;
 import io.gpufleet.persistence.servers.ServerStatus;
@@ -84,14 +85,28 @@ class ServerController {
   ResponseEntity<ServerView> create(@Valid @RequestBody CreateServer request) {
     ServerView created =
         view(
-            StaticProvider.NAME.equals(request.provider()) || request.comfyUrl() != null
+            StaticProvider.NAME.equals(request.provider())
+                    || request.comfyUrl() != null
+                    || request.ollamaUrl() != null
                 ? register(request)
                 : rent(request));
     return ResponseEntity.created(URI.create("/api/v1/servers/" + created.id())).body(created);
   }
 
+  private static ServerEngine engine(CreateServer request) {
+    return request.engine() == null
+        ? ServerEngine.COMFYUI
+        : ServerEngine.parse(request.engine()).orElse(ServerEngine.COMFYUI);
+  }
+
   /** A ComfyUI that exists already: checked, then registered; its token is kept encrypted. */
   private Server register(CreateServer request) {
+    if (engine(request) == ServerEngine.OLLAMA) {
+      return registerOllama(request);
+    }
+    if (request.ollamaUrl() != null) {
+      throw ApiException.invalidField("ollamaUrl", "is for engine 'ollama'");
+    }
     if (request.comfyUrl() == null) {
       throw ApiException.invalidField("comfyUrl", "is required for provider 'static'");
     }
@@ -128,6 +143,48 @@ class ServerController {
             request.idleStopMinutes()));
   }
 
+  /**
+   * An Ollama that exists already. Its URL must pass the outbound policy of servers; whether Ollama
+   * answers there is the health probe's to tell (it stays out of routing until it does).
+   */
+  private Server registerOllama(CreateServer request) {
+    String url = request.ollamaUrl();
+    if (url == null) {
+      throw ApiException.invalidField("ollamaUrl", "is required for engine 'ollama'");
+    }
+    if (request.comfyUrl() != null) {
+      throw ApiException.invalidField("comfyUrl", "is not for engine 'ollama'; give ollamaUrl");
+    }
+    if (request.startCommand() != null || request.stopCommand() != null) {
+      throw ApiException.invalidField("startCommand", "is not supported for engine 'ollama'");
+    }
+    try {
+      ConnectionCheck.requireWellFormed(url);
+    } catch (ApiException e) {
+      throw ApiException.invalidField("ollamaUrl", "must be an http(s) URL with a host");
+    }
+    try {
+      outbound.servers().check(url);
+    } catch (UrlNotAllowedException e) {
+      throw UrlNotAllowed.problem(e, "ollamaUrl");
+    }
+    return lifecycle.register(
+        new NewRegisteredServer(
+            request.name(),
+            request.provider() == null ? StaticProvider.NAME : request.provider(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            request.pricePerHour() == null ? BigDecimal.ZERO : request.pricePerHour(),
+            request.idleStopMinutes(),
+            ServerEngine.OLLAMA,
+            url.replaceAll("/+$", "")));
+  }
+
   /** Checks a ComfyUI before it becomes a server; stores nothing. */
   @PostMapping("/test-connection")
   ConnectionResult testConnection(@Valid @RequestBody ConnectionTest request) {
@@ -155,7 +212,8 @@ class ServerController {
             request.offerId(),
             request.setupScriptId(),
             request.autoSetup() == null || request.autoSetup(),
-            request.idleStopMinutes()));
+            request.idleStopMinutes(),
+            engine(request)));
   }
 
   @GetMapping

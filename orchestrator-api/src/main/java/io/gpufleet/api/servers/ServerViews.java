@@ -58,6 +58,14 @@ final class ServerViews {
           @Pattern(regexp = "https?://.+", message = "must be an http(s) URL")
           String comfyUrl,
       @Nullable @Size(max = 4096) String token,
+      // what it runs: "comfyui" (the default) or "ollama"
+      @Nullable @Pattern(regexp = "comfyui|ollama", message = "must be comfyui or ollama")
+          String engine,
+      // engine "ollama", provider "static": an Ollama that exists already
+      @Nullable
+          @Size(max = 255)
+          @Pattern(regexp = "https?://.+", message = "must be an http(s) URL")
+          String ollamaUrl,
       @Nullable @Valid SshAccess ssh,
       @Nullable @DecimalMin("0") @DecimalMax("200") BigDecimal pricePerHour,
       @Nullable @Size(max = 4000) String startCommand,
@@ -126,6 +134,8 @@ final class ServerViews {
       @Nullable String vastId,
       @Nullable Long offerId,
       @Nullable String comfyUrl,
+      String engine,
+      @Nullable String ollamaUrl,
       @Nullable Ssh ssh,
       boolean hasToken,
       boolean canStartStop,
@@ -158,6 +168,8 @@ final class ServerViews {
           s.getLease().instanceId(),
           s.getLease().offerId(),
           s.getAddresses().comfyUrl(),
+          s.getEngine().id(),
+          s.getAddresses().ollamaUrl(),
           s.getAddresses().sshHost() == null
               ? null
               : new Ssh(

@@ -104,6 +104,8 @@ class HostileInputIT extends IntegrationTest {
           "login_failures",
           "servers",
           "server_models",
+          // the Ollama prober rewrites each Ollama server's models every probe interval
+          "server_ollama_models",
           "billing_intervals",
           "generations",
           "generation_previews",

@@ -1,6 +1,7 @@
 package io.gpufleet.persistence.servers;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -34,6 +35,11 @@ public class Server {
   /** Written on the rented instance so that it can always be found again. */
   @Column(nullable = false, length = 128)
   private String label;
+
+  /** What it runs; ComfyUI generations never go to an Ollama server, nor chat to a ComfyUI. */
+  @Convert(converter = ServerEngine.Column.class)
+  @Column(nullable = false, length = 16)
+  private ServerEngine engine = ServerEngine.COMFYUI;
 
   // the lifecycle
   @Enumerated(EnumType.STRING)
@@ -229,6 +235,15 @@ public class Server {
     return provider;
   }
 
+  public ServerEngine getEngine() {
+    return engine;
+  }
+
+  /** Chosen when the server is created; a server does not change what it runs. */
+  public void setEngine(ServerEngine engine) {
+    this.engine = engine;
+  }
+
   public String getLabel() {
     return label;
   }
@@ -297,13 +312,24 @@ public class Server {
     return updatedAt;
   }
 
-  /** Takes work: running, set up, healthy and not draining. */
+  /** Takes ComfyUI work: a ComfyUI server running, set up, healthy and not draining. */
   public boolean isRoutable() {
-    return status == ServerStatus.RUNNING
+    return engine == ServerEngine.COMFYUI
+        && status == ServerStatus.RUNNING
         && setup.done()
         && health.state() == HealthState.HEALTHY
         && !drain.active()
         && getAddresses().comfyUrl() != null;
+  }
+
+  /** Takes language-model calls: an Ollama server running, set up, healthy, with its URL. */
+  public boolean isOllamaRoutable() {
+    return engine == ServerEngine.OLLAMA
+        && status == ServerStatus.RUNNING
+        && setup.done()
+        && health.state() == HealthState.HEALTHY
+        && !drain.active()
+        && getAddresses().ollamaUrl() != null;
   }
 
   @Override

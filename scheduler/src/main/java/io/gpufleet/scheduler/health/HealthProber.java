@@ -8,23 +8,28 @@ import io.gpufleet.comfy.SystemStats;
 import io.gpufleet.persistence.servers.HealthReport;
 import io.gpufleet.persistence.servers.HealthState;
 import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.persistence.servers.ServerEngine;
 import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.persistence.servers.ServerStatus;
 import io.gpufleet.scheduler.SchedulerSettings;
 import io.gpufleet.scheduler.comfy.ComfyClients;
 import io.gpufleet.scheduler.health.HealthPolicy.Probe;
 import io.gpufleet.scheduler.health.HealthPolicy.Verdict;
+import io.gpufleet.scheduler.outbound.OutboundPolicies;
+import io.gpufleet.scheduler.outbound.UrlNotAllowedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -32,8 +37,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Probes every running, set-up server's ComfyUI ({@code /system_stats} and {@code /prompt}) at
- * once, without a thread per server, stores what it found, and feeds each server's circuit breaker.
+ * Probes every running, set-up server at once, without a thread per server, stores what it found,
+ * and feeds each server's circuit breaker: a ComfyUI by {@code /system_stats} and {@code /prompt},
+ * an Ollama server by {@code /api/version} (its models are the API's {@code OllamaProber}'s).
  */
 @Service
 public class HealthProber {
@@ -46,6 +52,8 @@ public class HealthProber {
   private final HealthPolicy policy;
   private final Duration timeout;
   private final CircuitBreakerRegistry breakers;
+  private final OllamaPing ollama;
+  private final OutboundPolicies outbound;
   private final Clock clock;
 
   HealthProber(
@@ -53,12 +61,15 @@ public class HealthProber {
       ComfyClients clients,
       TransactionTemplate transaction,
       SchedulerSettings settings,
+      OutboundPolicies outbound,
       Clock clock) {
+    this.outbound = outbound;
     this.servers = servers;
     this.clients = clients;
     this.transaction = transaction;
     this.policy = new HealthPolicy(settings.degradedLatency(), settings.unreachableAfter());
     this.timeout = settings.probeTimeout();
+    this.ollama = new OllamaPing(settings.probeTimeout());
     this.clock = clock;
     this.breakers =
         CircuitBreakerRegistry.of(
@@ -76,11 +87,11 @@ public class HealthProber {
   public void probeAll() {
     List<Server> targets =
         servers.findByStatusIn(List.of(ServerStatus.RUNNING)).stream()
-            .filter(s -> s.getSetup().done() && s.getAddresses().comfyUrl() != null)
+            .filter(s -> s.getSetup().done() && probeUrl(s) != null)
             .toList();
     List<CompletableFuture<Map.Entry<UUID, Probe>>> probes = new ArrayList<>();
     for (Server server : targets) {
-      probes.add(probe(clients.forServer(server)).thenApply(p -> Map.entry(server.getId(), p)));
+      probes.add(probe(server).thenApply(p -> Map.entry(server.getId(), p)));
     }
     for (CompletableFuture<Map.Entry<UUID, Probe>> probe : probes) {
       Map.Entry<UUID, Probe> result = probe.join();
@@ -96,10 +107,35 @@ public class HealthProber {
   /** Probes one server now and records the result; the answer is its new health. */
   public HealthState probe(UUID serverId) {
     Server server = servers.findById(serverId).orElseThrow();
-    if (server.getAddresses().comfyUrl() == null) {
+    if (probeUrl(server) == null) {
       return server.getHealth().state();
     }
-    return record(serverId, probe(clients.forServer(server)).join());
+    return record(serverId, probe(server).join());
+  }
+
+  /** Where the server's engine answers; null: nothing to probe yet. */
+  private static @Nullable String probeUrl(Server server) {
+    return server.getEngine() == ServerEngine.OLLAMA
+        ? server.getAddresses().ollamaUrl()
+        : server.getAddresses().comfyUrl();
+  }
+
+  /** The probe of the server's engine; the rest of a round is the same for both. */
+  private CompletableFuture<Probe> probe(Server server) {
+    if (server.getEngine() == ServerEngine.OLLAMA) {
+      String url = Objects.requireNonNull(server.getAddresses().ollamaUrl());
+      if (OutboundPolicies.userGiven(server)) {
+        // a URL an admin gave is checked before every call, as at registration (its host may
+        // resolve elsewhere by now); a refusal is a failed probe
+        try {
+          outbound.servers().check(url);
+        } catch (UrlNotAllowedException e) {
+          return CompletableFuture.completedFuture(failed(e));
+        }
+      }
+      return probe(ollama, url);
+    }
+    return probe(clients.forServer(server));
   }
 
   /** The breaker of a server in this replica; routing sends nothing to an open one. */
@@ -128,6 +164,23 @@ public class HealthProber {
             failure -> {
               stats.cancel(true);
               queue.cancel(true);
+              return failed(failure);
+            });
+  }
+
+  /** {@code /api/version}: the latency is all it tells; Ollama has no queue to report. */
+  CompletableFuture<Probe> probe(OllamaPing ping, String url) {
+    long started = System.nanoTime();
+    CompletableFuture<Void> version = ping.ping(url);
+    return version
+        .thenApply(
+            v ->
+                new Probe(
+                    Duration.ofNanos(System.nanoTime() - started), null, null, null, null, null))
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionally(
+            failure -> {
+              version.cancel(true);
               return failed(failure);
             });
   }

@@ -24,12 +24,22 @@ public record MachineState(Phase phase, @Nullable String message, @Nullable Endp
     GONE
   }
 
-  /** How to reach a running machine. */
+  /** How to reach a running machine; {@code ollamaUrl} only for an Ollama server. */
   public record Endpoints(
       @Nullable String publicIp,
       @Nullable String comfyUrl,
       @Nullable String sshHost,
-      @Nullable Integer sshPort) {}
+      @Nullable Integer sshPort,
+      @Nullable String ollamaUrl) {
+
+    public Endpoints(
+        @Nullable String publicIp,
+        @Nullable String comfyUrl,
+        @Nullable String sshHost,
+        @Nullable Integer sshPort) {
+      this(publicIp, comfyUrl, sshHost, sshPort, null);
+    }
+  }
 
   public static MachineState of(Phase phase, @Nullable String message) {
     return new MachineState(phase, message, null);

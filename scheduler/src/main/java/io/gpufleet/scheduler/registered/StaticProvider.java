@@ -86,7 +86,9 @@ public class StaticProvider implements ServerProvider {
     }
     Addresses at = server.getAddresses();
     return new MachineState(
-        Phase.RUNNING, null, new Endpoints(null, at.comfyUrl(), at.sshHost(), at.sshPort()));
+        Phase.RUNNING,
+        null,
+        new Endpoints(null, at.comfyUrl(), at.sshHost(), at.sshPort(), at.ollamaUrl()));
   }
 
   private static boolean canPower(Server server) {

@@ -337,11 +337,16 @@ public class Reconciler {
     boolean changed =
         !Objects.equals(endpoints.comfyUrl(), known.comfyUrl())
             || !Objects.equals(endpoints.sshHost(), known.sshHost())
-            || !Objects.equals(endpoints.sshPort(), known.sshPort());
+            || !Objects.equals(endpoints.sshPort(), known.sshPort())
+            || !Objects.equals(endpoints.ollamaUrl(), known.ollamaUrl());
     if (changed) {
       server.recordEndpoints(
           new Addresses(
-              endpoints.publicIp(), endpoints.comfyUrl(), endpoints.sshHost(), endpoints.sshPort()),
+              endpoints.publicIp(),
+              endpoints.comfyUrl(),
+              endpoints.sshHost(),
+              endpoints.sshPort(),
+              endpoints.ollamaUrl()),
           now());
     }
   }

@@ -60,6 +60,7 @@ public class ServerLifecycle {
     requireFreeName(request.name());
     Instant now = Instant.now(clock);
     Server server = new Server(request.name(), provider.name(), request.spec(), now);
+    server.setEngine(request.engine());
     if (!provider.capabilities(server).rents()) {
       throw new ServerConflictException(
           "PROVIDER_UNKNOWN", "Provider '" + provider.name() + "' does not rent servers");
@@ -191,8 +192,11 @@ public class ServerLifecycle {
             provider.name(),
             new ServerSpec(null, 1, null, null, 0, null, null, null, null),
             now);
+    server.setEngine(request.engine());
     server.recordEndpoints(
-        new Addresses(null, request.comfyUrl(), request.sshHost(), request.sshPort()), now);
+        new Addresses(
+            null, request.comfyUrl(), request.sshHost(), request.sshPort(), request.ollamaUrl()),
+        now);
     server.setAccess(
         new Access(
             request.encryptedToken(),

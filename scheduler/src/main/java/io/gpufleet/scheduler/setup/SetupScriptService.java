@@ -1,6 +1,7 @@
 package io.gpufleet.scheduler.setup;
 
 import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.persistence.servers.ServerEngine;
 import io.gpufleet.persistence.setup.ScriptKind;
 import io.gpufleet.persistence.setup.SetupScript;
 import io.gpufleet.persistence.setup.SetupScriptRepository;
@@ -19,9 +20,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The setup scripts admins keep, and the builtin ones the platform ships: "Install ComfyUI" and
- * "Reset ComfyUI", added on start when missing and never overwritten once there (an admin may have
- * edited them).
+ * The setup scripts admins keep, and the builtin ones the platform ships: "Install ComfyUI", "Reset
+ * ComfyUI" and "Install Ollama", added on start when missing and never overwritten once there (an
+ * admin may have edited them).
  */
 @Service
 public class SetupScriptService implements SmartInitializingSingleton {
@@ -33,6 +34,9 @@ public class SetupScriptService implements SmartInitializingSingleton {
 
   /** The builtin reset script's key. */
   public static final String BUILTIN_RESET = "reset-comfyui";
+
+  /** The builtin script that sets an Ollama server up. */
+  public static final String BUILTIN_OLLAMA = "install-ollama";
 
   private final SetupScriptRepository scripts;
   private final SetupScriptVersionRepository versions;
@@ -64,6 +68,13 @@ public class SetupScriptService implements SmartInitializingSingleton {
         "Stops ComfyUI and removes the installation (models are kept).",
         SetupScripts.RESET_COMFYUI,
         ScriptKind.RESET);
+    addBuiltin(
+        BUILTIN_OLLAMA,
+        "Install Ollama",
+        "Installs Ollama, serves it on port 11434 as a service and pulls the models in"
+            + " OLLAMA_MODELS_TO_PULL; safe to run again.",
+        SetupScripts.INSTALL_OLLAMA,
+        ScriptKind.INSTALL);
   }
 
   private void addBuiltin(
@@ -117,11 +128,26 @@ public class SetupScriptService implements SmartInitializingSingleton {
     return scripts.findByBuiltinKey(key).orElseThrow(() -> SetupNotFoundException.builtin(key));
   }
 
-  /** The script that sets {@code server} up: its own, or the builtin install script. */
+  /** The builtin script that installs Ollama. */
+  @Transactional(readOnly = true)
+  public SetupScript builtinOllama() {
+    return scripts
+        .findByBuiltinKey(BUILTIN_OLLAMA)
+        .orElseThrow(() -> SetupNotFoundException.builtin(BUILTIN_OLLAMA));
+  }
+
+  /**
+   * The script that sets {@code server} up: its own, or the builtin install script of its engine.
+   */
   @Transactional(readOnly = true)
   public SetupScript forSetupOf(Server server) {
     UUID id = server.getSetup().scriptId();
-    return id == null ? builtin(ScriptKind.INSTALL) : get(id);
+    if (id != null) {
+      return get(id);
+    }
+    return server.getEngine() == ServerEngine.OLLAMA
+        ? builtinOllama()
+        : builtin(ScriptKind.INSTALL);
   }
 
   /**

@@ -11,6 +11,12 @@ public final class SetupScripts {
   /** Installs ComfyUI and starts it as a service; see the script's header for its settings. */
   public static final String INSTALL_COMFYUI = "install-comfyui.sh";
 
+  /**
+   * Installs Ollama, binds it to all interfaces and starts it as a service, then pulls the models
+   * {@code OLLAMA_MODELS_TO_PULL} names; the default setup of a server whose engine is Ollama.
+   */
+  public static final String INSTALL_OLLAMA = "install-ollama.sh";
+
   /** Stops the ComfyUI service and removes the installation (models kept by default). */
   public static final String RESET_COMFYUI = "reset-comfyui.sh";
 

@@ -1,6 +1,7 @@
 package io.gpufleet.scheduler.vast;
 
 import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.persistence.servers.ServerEngine;
 import io.gpufleet.scheduler.providers.MachineState;
 import io.gpufleet.scheduler.providers.MachineState.Endpoints;
 import io.gpufleet.scheduler.providers.MachineState.Phase;
@@ -30,6 +31,10 @@ public final class VastProvider implements ServerProvider {
 
   public static final String NAME = "vast";
   static final int COMFY_PORT = 8188;
+
+  /** Ollama's port, exposed for servers whose engine is Ollama. */
+  static final int OLLAMA_PORT = 11434;
+
   private static final int OFFERS_TRIED = 3;
   private static final Logger log = LoggerFactory.getLogger(VastProvider.class);
 
@@ -105,11 +110,13 @@ public final class VastProvider implements ServerProvider {
 
   private Rental rent(Server server, long offerId, BigDecimal price, String gpuName) {
     String image = server.getSpec().image() != null ? server.getSpec().image() : settings.image();
+    // an Ollama server exposes Ollama's port only: with no ComfyUI URL, nothing of the ComfyUI
+    // side (probes, model inventory, routing) ever calls it
     RentRequest request =
         RentRequest.builder(image, server.getLabel())
             .diskGb(server.getSpec().diskGb())
             .runtype(settings.runtype())
-            .exposePort(COMFY_PORT)
+            .exposePort(server.getEngine() == ServerEngine.OLLAMA ? OLLAMA_PORT : COMFY_PORT)
             .onstart("touch ~/.no_auto_tmux")
             .build();
     try {
@@ -178,23 +185,30 @@ public final class VastProvider implements ServerProvider {
     if (found.isEmpty()) {
       return MachineState.of(Phase.GONE, "Vast.ai no longer knows instance " + id);
     }
-    return describe(found.get());
+    return describe(found.get(), server.getEngine());
   }
 
   /** Every instance of the account in one v1 list (paged), instead of a show per server. */
   @Override
   public Map<String, MachineState> describeAll(List<Server> servers) {
+    Map<String, ServerEngine> engines = new HashMap<>();
+    for (Server server : servers) {
+      if (server.getLease().instanceId() != null) {
+        engines.put(server.getLease().instanceId(), server.getEngine());
+      }
+    }
     Map<String, MachineState> states = new HashMap<>();
     for (Instance instance : call("list instances", vast::listInstances)) {
-      states.put(Long.toString(instance.id()), describe(instance));
+      String id = Long.toString(instance.id());
+      states.put(id, describe(instance, engines.getOrDefault(id, ServerEngine.COMFYUI)));
     }
     return states;
   }
 
-  static MachineState describe(Instance instance) {
+  static MachineState describe(Instance instance, ServerEngine engine) {
     String message = instance.statusMessage();
     if (instance.running()) {
-      return new MachineState(Phase.RUNNING, message, endpoints(instance));
+      return new MachineState(Phase.RUNNING, message, endpoints(instance, engine));
     }
     if (instance.waitingForGpu()) {
       return MachineState.of(Phase.WAITING_FOR_GPU, message);
@@ -213,16 +227,22 @@ public final class VastProvider implements ServerProvider {
     return message != null && message.toLowerCase().contains("error");
   }
 
-  private static Endpoints endpoints(Instance instance) {
+  /** The engine's own URL only: an Ollama server has no ComfyUI URL, whatever else is mapped. */
+  private static Endpoints endpoints(Instance instance, ServerEngine engine) {
     String ip = instance.publicIp();
-    OptionalInt comfyPort = instance.hostPort(COMFY_PORT);
+    OptionalInt comfyPort =
+        engine == ServerEngine.OLLAMA ? OptionalInt.empty() : instance.hostPort(COMFY_PORT);
+    OptionalInt ollamaPort =
+        engine == ServerEngine.OLLAMA ? instance.hostPort(OLLAMA_PORT) : OptionalInt.empty();
     OptionalInt directSsh = instance.hostPort(22);
     String comfyUrl =
         ip != null && comfyPort.isPresent() ? "http://" + ip + ":" + comfyPort.getAsInt() : null;
+    String ollamaUrl =
+        ip != null && ollamaPort.isPresent() ? "http://" + ip + ":" + ollamaPort.getAsInt() : null;
     if (ip != null && directSsh.isPresent()) {
-      return new Endpoints(ip, comfyUrl, ip, directSsh.getAsInt());
+      return new Endpoints(ip, comfyUrl, ip, directSsh.getAsInt(), ollamaUrl);
     }
-    return new Endpoints(ip, comfyUrl, instance.sshHost(), instance.sshPort());
+    return new Endpoints(ip, comfyUrl, instance.sshHost(), instance.sshPort(), ollamaUrl);
   }
 
   @Override

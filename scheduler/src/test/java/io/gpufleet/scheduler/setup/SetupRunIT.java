@@ -469,7 +469,8 @@ class SetupRunIT extends SchedulerIntegrationTest {
                   now);
           server.moveTo(ServerStatus.RUNNING, null, now);
           server.recordEndpoints(
-              new Addresses("127.0.0.1", "http://127.0.0.1:" + comfyPort, ssh.host(), ssh.port()),
+              new Addresses(
+                  "127.0.0.1", "http://127.0.0.1:" + comfyPort, ssh.host(), ssh.port(), null),
               now);
           server.setSetup(scriptId, false, now);
           return servers.save(server);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gpufleet.persistence.servers.Server;
+import io.gpufleet.persistence.servers.ServerEngine;
 import io.gpufleet.persistence.servers.ServerRepository;
 import io.gpufleet.persistence.servers.ServerSpec;
 import io.gpufleet.persistence.setup.ScriptKind;
@@ -45,6 +46,33 @@ class SetupScriptServiceIT extends SchedulerIntegrationTest {
     assertThat(scripts.list())
         .extracting(SetupScript::getId)
         .contains(install.getId(), reset.getId());
+  }
+
+  @Test
+  void installOllamaIsABuiltinAndTheDefaultSetupOfAnOllamaServer() {
+    SetupScript ollama = scripts.builtinOllama();
+    Instant now = Instant.now(clock);
+    Server comfyServer =
+        new Server(
+            "comfy-" + UUID.randomUUID(),
+            "vast",
+            new ServerSpec(null, 1, null, null, 40, null, null, null, null),
+            now);
+    Server ollamaServer =
+        new Server(
+            "ollama-" + UUID.randomUUID(),
+            "vast",
+            new ServerSpec(null, 1, null, null, 40, null, null, null, null),
+            now);
+    ollamaServer.setEngine(ServerEngine.OLLAMA);
+
+    assertThat(ollama.getName()).isEqualTo("Install Ollama");
+    assertThat(ollama.isBuiltin()).isTrue();
+    assertThat(ollama.getKind()).isEqualTo(ScriptKind.INSTALL);
+    assertThat(ollama.getContent()).isEqualTo(SetupScripts.load(SetupScripts.INSTALL_OLLAMA));
+    assertThat(scripts.forSetupOf(ollamaServer).getId()).isEqualTo(ollama.getId());
+    assertThat(scripts.forSetupOf(comfyServer).getId())
+        .isEqualTo(scripts.builtin(ScriptKind.INSTALL).getId());
   }
 
   @Test
