@@ -53,6 +53,17 @@ class SandboxOllamaServer implements ApplicationRunner {
 
   @Override
   public void run(ApplicationArguments args) {
+    try {
+      registerOrRepoint();
+    } catch (RuntimeException e) {
+      // a convenience of the sandbox: failing it must not take the platform down with it (a
+      // runner's exception ends the application); chat through the sandbox's own profile still
+      // works
+      log.warn("Sandbox: the simulated Ollama is not a fleet server this time: {}", e.toString());
+    }
+  }
+
+  private void registerOrRepoint() {
     String url = ollama.baseUrl();
     boolean moved =
         Boolean.TRUE.equals(
