@@ -200,7 +200,9 @@ final class Replicas implements AutoCloseable {
           var servers = Api.json(first.get("/api/v1/servers?size=100")).path("items");
           int healthy = 0;
           for (var s : servers) {
-            if ("HEALTHY".equals(s.path("health").asString())) {
+            // only ours: a sandbox replica has its simulated Ollama in the fleet too
+            if (ids.contains(s.path("id").asString())
+                && "HEALTHY".equals(s.path("health").asString())) {
               healthy++;
             }
           }
