@@ -88,6 +88,33 @@ public abstract class ApplicationTest {
             .build());
   }
 
+  /**
+   * A workflow of the test's own (the shipped text-to-image graph under a new name), so that what
+   * it queues is not mixed with the default workflow other classes of the shared context submit.
+   */
+  protected String workflowOfItsOwn(String name) {
+    try (java.io.InputStream in =
+        ApplicationTest.class.getResourceAsStream("/workflows/sd-text-to-image.json")) {
+      JsonNode graph =
+          JSON.readTree(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+              .path("workflow");
+      HttpResponse<String> created =
+          post(
+              "/api/v1/workflows",
+              ADMIN_KEY,
+              JSON.createObjectNode()
+                  .put("name", name + "-workflow")
+                  .set("workflow", graph)
+                  .toString());
+      if (created.statusCode() != 201) {
+        throw new AssertionError("the workflow was not created: " + created.body());
+      }
+      return json(created).path("id").asString();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Creates a user through the admin API and returns a fresh API key of theirs. */
   protected TestUser newUser(String role) {
     String name = role.toLowerCase() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);

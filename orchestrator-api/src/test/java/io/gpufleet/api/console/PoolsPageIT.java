@@ -4,8 +4,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.options.AriaRole;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -90,27 +88,5 @@ class PoolsPageIT extends ConsoleTestBase {
       }
     }
     throw new AssertionError("no pool " + name);
-  }
-
-  private String workflowOfItsOwn(String name) {
-    try (java.io.InputStream in =
-        PoolsPageIT.class.getResourceAsStream("/workflows/sd-text-to-image.json")) {
-      JsonNode graph =
-          JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8)).path("workflow");
-      HttpResponse<String> created =
-          post(
-              "/api/v1/workflows",
-              ADMIN_KEY,
-              JSON.createObjectNode()
-                  .put("name", name + "-workflow")
-                  .set("workflow", graph)
-                  .toString());
-      org.assertj.core.api.Assertions.assertThat(created.statusCode())
-          .as(created.body())
-          .isEqualTo(201);
-      return json(created).path("id").asString();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -289,25 +289,4 @@ class PoolApiIT extends IntegrationTest {
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     return json(created).path("id").asString();
   }
-
-  private String workflowOfItsOwn(String name) {
-    try (java.io.InputStream in =
-        PoolApiIT.class.getResourceAsStream("/workflows/sd-text-to-image.json")) {
-      JsonNode graph =
-          JSON.readTree(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
-              .path("workflow");
-      HttpResponse<String> created =
-          post(
-              "/api/v1/workflows",
-              ADMIN_KEY,
-              JSON.createObjectNode()
-                  .put("name", name + "-workflow")
-                  .set("workflow", graph)
-                  .toString());
-      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-      return json(created).path("id").asString();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }
