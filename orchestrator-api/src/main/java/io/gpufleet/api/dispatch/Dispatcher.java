@@ -15,6 +15,7 @@ import io.gpufleet.scheduler.routing.RoutingPolicy.Candidate;
 import io.gpufleet.scheduler.routing.RoutingPolicy.Route;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,15 @@ class Dispatcher {
 
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final int CLAIM_BATCH = 20;
+
+  /**
+   * How often the queue is claimed even when no server has room, so that a job whose route became
+   * impossible (its pinned server deleted) fails within seconds rather than when a slot frees.
+   */
+  private static final long SWEEP_NANOS = Duration.ofSeconds(5).toNanos();
+
+  private final AtomicBoolean wakePending = new AtomicBoolean();
+  private volatile long lastClaim = System.nanoTime() - SWEEP_NANOS;
 
   private final GenerationRepository generations;
   private final FleetView fleet;
@@ -101,10 +112,22 @@ class Dispatcher {
     timer.scheduleWithFixedDelay(this::monitorGuarded, monitorMs, monitorMs, TimeUnit.MILLISECONDS);
   }
 
-  /** A generation was queued: look at the queue now rather than at the next tick. */
+  /**
+   * A generation was queued: look at the queue now rather than at the next tick, unless no server
+   * could take it (then the next freed slot or tick binds it). Submissions come in bursts: one pass
+   * answers every one queued before it starts, and the check costs no query.
+   */
   @EventListener
   void on(GenerationQueued queued) {
-    timer.execute(this::dispatchGuarded);
+    if (wakePending.compareAndSet(false, true)) {
+      timer.execute(
+          () -> {
+            wakePending.set(false);
+            if (fleet.recent().stream().anyMatch(Candidate::canTakeMore)) {
+              dispatchGuarded();
+            }
+          });
+    }
   }
 
   /** A server finished a job: bind the next one to it now (late binding waits for this). */
@@ -130,6 +153,11 @@ class Dispatcher {
   /** One transaction: claim, route, record the attempts. The prompts are posted after commit. */
   private List<Planned> plan() {
     List<Candidate> candidates = new ArrayList<>(fleet.candidates(null));
+    long now = System.nanoTime();
+    if (candidates.stream().noneMatch(Candidate::canTakeMore) && now - lastClaim < SWEEP_NANOS) {
+      return List.of(); // nothing could be bound: the queue is not read (it may be deep)
+    }
+    lastClaim = now;
     Map<UUID, Set<UUID>> reserved = reservations.now();
     List<Planned> planned = new ArrayList<>();
     transaction.executeWithoutResult(

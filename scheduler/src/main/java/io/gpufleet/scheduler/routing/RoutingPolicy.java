@@ -135,6 +135,11 @@ public final class RoutingPolicy {
           vramMb);
     }
 
+    /** Healthy, set up and not full: a job could be bound to it now. */
+    public boolean canTakeMore() {
+      return routable() && load.hasRoom();
+    }
+
     boolean routable() {
       return status == ServerStatus.RUNNING
           && setUp
