@@ -54,6 +54,39 @@ class EventLog {
     return seq == null ? 0 : seq;
   }
 
+  /**
+   * Stores events of distinct subjects and notifies each with its number, in one statement; the
+   * payloads are in the events' order.
+   */
+  void appendAll(List<GenerationEvent> batch, String channel, List<String> payloads) {
+    int n = batch.size();
+    Object[] subjects = new Object[n];
+    Object[] types = new Object[n];
+    Object[] data = new Object[n];
+    for (int i = 0; i < n; i++) {
+      subjects[i] = batch.get(i).generationId();
+      types[i] = batch.get(i).type();
+      data[i] = JSON.writeValueAsString(batch.get(i).data());
+    }
+    jdbc.query(
+        "WITH e AS (INSERT INTO generation_events (subject, type, data)"
+            + " SELECT x.subject, x.type, x.data::jsonb"
+            + " FROM unnest(?::uuid[], ?::text[], ?::text[]) AS x(subject, type, data)"
+            + " RETURNING seq, subject)"
+            + " SELECT pg_notify(?, e.seq::text || ' ' || p.payload)"
+            + " FROM e JOIN unnest(?::uuid[], ?::text[]) AS p(subject, payload) USING (subject)",
+        ps -> {
+          var connection = ps.getConnection();
+          ps.setArray(1, connection.createArrayOf("uuid", subjects));
+          ps.setArray(2, connection.createArrayOf("text", types));
+          ps.setArray(3, connection.createArrayOf("text", data));
+          ps.setString(4, channel);
+          ps.setArray(5, connection.createArrayOf("uuid", subjects));
+          ps.setArray(6, connection.createArrayOf("text", payloads.toArray()));
+        },
+        rs -> {});
+  }
+
   /** The events of one subject after {@code after}, oldest first. */
   List<GenerationEvent> since(UUID subject, long after) {
     return jdbc.query(

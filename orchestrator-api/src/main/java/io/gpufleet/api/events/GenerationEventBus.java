@@ -118,6 +118,26 @@ public class GenerationEventBus {
     }
   }
 
+  /**
+   * Events of distinct generations (a batch of submissions), stored and notified in one statement
+   * of the caller's transaction; a database that cannot take them fails the caller.
+   */
+  public void publishAll(List<GenerationEvent> batch) {
+    List<String> payloads = new ArrayList<>(batch.size());
+    for (GenerationEvent event : batch) {
+      for (Consumer<GenerationEvent> listener : originListeners) {
+        try {
+          listener.accept(event);
+        } catch (RuntimeException e) {
+          log.warn(
+              "Handling {} of {} failed: {}", event.type(), event.generationId(), e.toString());
+        }
+      }
+      payloads.add(encode(event));
+    }
+    events.appendAll(batch, CHANNEL, payloads);
+  }
+
   /** A notification's payload: decoded (its data re-read when it did not fit) and delivered. */
   void heard(String payload) {
     GenerationEvent event = decode(payload);

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
@@ -43,8 +42,8 @@ public class GenerationService {
   private final ServerRepository servers;
   private final ComfyClients clients;
   private final SubmissionChecks checks;
+  private final SubmissionWriter writer;
   private final GenerationEventBus bus;
-  private final ApplicationEventPublisher events;
   private final GenerationPreviews previews;
   private final GenerationProperties settings;
   private final TransactionTemplate transaction;
@@ -58,8 +57,8 @@ public class GenerationService {
       ServerRepository servers,
       ComfyClients clients,
       SubmissionChecks checks,
+      SubmissionWriter writer,
       GenerationEventBus bus,
-      ApplicationEventPublisher events,
       GenerationPreviews previews,
       GenerationProperties settings,
       TransactionTemplate transaction,
@@ -70,8 +69,8 @@ public class GenerationService {
     this.servers = servers;
     this.clients = clients;
     this.checks = checks;
+    this.writer = writer;
     this.bus = bus;
-    this.events = events;
     this.previews = previews;
     this.settings = settings;
     this.transaction = transaction;
@@ -100,14 +99,7 @@ public class GenerationService {
                 settings.maxAttempts()),
             resolved.snapshot().executionOrder(null).size(),
             clock.instant());
-    // the row and its QUEUED event commit together: one commit (one WAL flush) per submit
-    transaction.executeWithoutResult(
-        status -> {
-          generations.saveAndFlush(g);
-          bus.publish(GenerationEvent.status(g.getId(), "QUEUED"));
-        });
-    events.publishEvent(new GenerationQueued(g.getId()));
-    return view(g);
+    return queued(g, writer.write(g));
   }
 
   /**
@@ -152,6 +144,16 @@ public class GenerationService {
         .orElseThrow(() -> ApiException.notFound(GENERATION_NOT_FOUND, "No generation " + id));
   }
 
+  /** A generation just queued, at {@code position}, as the 202 shows it. */
+  private GenerationView queued(Generation g, long position) {
+    return GenerationViews.of(g, position, etaFrom(position));
+  }
+
+  private long etaFrom(long position) {
+    long capacity = Math.max(1, fleet.recent().size());
+    return Math.round((position / capacity + 1) * meanRunSeconds());
+  }
+
   /** As the API shows it: with its place in the queue and an estimate of when it is done. */
   public GenerationView view(Generation g) {
     Long position = null;
@@ -160,8 +162,7 @@ public class GenerationService {
     if (g.getStatus() == GenerationStatus.QUEUED) {
       position =
           generations.countQueuedAhead(g.getRequest().priority(), g.getTimings().createdAt());
-      long capacity = Math.max(1, fleet.recent().size());
-      eta = Math.round((position / capacity + 1) * mean);
+      eta = etaFrom(position);
     } else if (g.getStatus() == GenerationStatus.RUNNING) {
       eta = Math.round(mean * (100 - g.getProgress().percent()) / 100.0);
     }
@@ -264,13 +265,6 @@ public class GenerationService {
                 settings.maxAttempts()),
             old.getProgress().totalNodes(),
             clock.instant());
-    // the row and its QUEUED event commit together: one commit (one WAL flush) per submit
-    transaction.executeWithoutResult(
-        status -> {
-          generations.saveAndFlush(g);
-          bus.publish(GenerationEvent.status(g.getId(), "QUEUED"));
-        });
-    events.publishEvent(new GenerationQueued(g.getId()));
-    return view(g);
+    return queued(g, writer.write(g));
   }
 }

@@ -66,6 +66,7 @@ public class GraphSubmissions {
   public Generation submit(
       AuthenticatedUser user, GraphSubmission submission, Consumer<Generation> alongside) {
     checks.require(user, noOptions(), submission.graph());
+    checks.requireRoomInQueue(user);
     if (generations.existsById(submission.id())) {
       throw taken(submission.id());
     }

@@ -35,8 +35,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * What a submission must pass, once its inputs fit the workflow, before it is queued: a pinned
- * server that exists, a webhook URL that is one, the caller's own session and uploads, a fleet that
- * can run it, and room in the caller's queue.
+ * server that exists, a webhook URL that is one, the caller's own session and uploads, and a fleet
+ * that can run it. Room in the caller's queue is counted where the generation is inserted.
  */
 @Component
 class SubmissionChecks {
@@ -82,6 +82,13 @@ class SubmissionChecks {
     uploads.requireOwn(user, snapshot);
     requireOfferedChoices(request, snapshot);
     requireRunnable(snapshot, request.serverId());
+  }
+
+  /**
+   * Room in the caller's queue, for a submission that is not stored through {@link
+   * SubmissionWriter} (which counts it with the insert).
+   */
+  void requireRoomInQueue(AuthenticatedUser user) {
     if (generations.countByUserIdAndStatus(user.id(), GenerationStatus.QUEUED)
         >= settings.maxQueuedPerUser()) {
       throw new ApiException(
