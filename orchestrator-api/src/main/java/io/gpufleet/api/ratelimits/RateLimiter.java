@@ -40,8 +40,10 @@ public class RateLimiter implements DisposableBean {
   private final @Nullable HikariDataSource counters;
   private final RateLimitProperties defaults;
 
-  /** One proxy per bucket, built once. */
-  private final Cache<String, BucketProxy> proxies =
+  /** A bucket's proxy, built once, and the monitor its callers of this replica take in turn. */
+  private record Held(BucketProxy proxy) {}
+
+  private final Cache<String, Held> proxies =
       Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(10)).build();
 
   RateLimiter(DataSource dataSource, RateLimitProperties defaults, Clock clock) {
@@ -102,8 +104,14 @@ public class RateLimiter implements DisposableBean {
         return Decision.rejected(bands.get(i), 0, bands.get(i).window().toNanos());
       }
     }
-    VerboseResult<ConsumptionProbe> result =
-        bucket(user, kind, bands, limits).asVerbose().tryConsumeAndReturnRemaining(1);
+    Held held = bucket(user, kind, bands, limits);
+    VerboseResult<ConsumptionProbe> result;
+    // one call per bucket at a time from this replica: concurrent requests of a user queue here
+    // rather than in PostgreSQL, where each would hold one of the pool's connections while it
+    // waits for the row's lock
+    synchronized (held) {
+      result = held.proxy().asVerbose().tryConsumeAndReturnRemaining(1);
+    }
     ConsumptionProbe probe = result.getValue();
     long[] left = result.getDiagnostics().getAvailableTokensPerEachBandwidth();
     if (!probe.isConsumed()) {
@@ -141,7 +149,7 @@ public class RateLimiter implements DisposableBean {
       long refill = 0;
       if (!closed) {
         VerboseResult<EstimationProbe> probe =
-            bucket(user, kind, bands, limits).asVerbose().estimateAbilityToConsume(1);
+            bucket(user, kind, bands, limits).proxy().asVerbose().estimateAbilityToConsume(1);
         left = probe.getDiagnostics().getAvailableTokensPerEachBandwidth();
         refill = probe.getValue().canBeConsumed() ? 0 : probe.getValue().getNanosToWaitForRefill();
       }
@@ -164,8 +172,7 @@ public class RateLimiter implements DisposableBean {
     return limits;
   }
 
-  private BucketProxy bucket(
-      AuthenticatedUser user, Band.Kind kind, List<Band> bands, int[] limits) {
+  private Held bucket(AuthenticatedUser user, Band.Kind kind, List<Band> bands, int[] limits) {
     StringBuilder key = new StringBuilder(kind.name()).append(':').append(user.id());
     for (int limit : limits) {
       key.append(':').append(limit);
@@ -181,7 +188,7 @@ public class RateLimiter implements DisposableBean {
                 Bandwidth.builder().capacity(limit).refillIntervally(limit, window).build());
           }
           BucketConfiguration built = configuration.build();
-          return buckets.builder().build(id, () -> built);
+          return new Held(buckets.builder().build(id, () -> built));
         });
   }
 

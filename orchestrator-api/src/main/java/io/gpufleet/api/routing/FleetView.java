@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
@@ -34,6 +35,7 @@ public class FleetView {
   static final Duration RECENT = Duration.ofSeconds(1);
 
   private volatile @Nullable Recent recent;
+  private final AtomicBoolean refreshing = new AtomicBoolean();
 
   private record Recent(List<Candidate> candidates, long takenAt) {}
 
@@ -64,8 +66,15 @@ public class FleetView {
     Recent now = recent;
     long nanos = System.nanoTime();
     if (now == null || nanos - now.takenAt() > RECENT.toNanos()) {
-      now = new Recent(List.copyOf(candidates(null)), nanos);
-      recent = now;
+      if (now != null && !refreshing.compareAndSet(false, true)) {
+        return now.candidates(); // another thread reads it anew; the old one serves meanwhile
+      }
+      try {
+        now = new Recent(List.copyOf(candidates(null)), nanos);
+        recent = now;
+      } finally {
+        refreshing.set(false);
+      }
     }
     return now.candidates();
   }

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +78,9 @@ public class ServerCapabilities {
     cache.put(
         server.getId(),
         new Entry(fresh, now.plus(fresh.definitions() == null ? RETRY_UNKNOWN : ttl), url));
+    if (fresh.definitions() != null && entry == null) {
+      anyRunning = null; // a server just read: "none running" may be over
+    }
     return fresh;
   }
 
@@ -92,14 +96,24 @@ public class ServerCapabilities {
     if (last != null && nanos - last.takenAt() < ANY_RUNNING_TTL.toNanos()) {
       return last.definitions();
     }
-    return anyRunningNow();
+    if (last != null && !refreshing.compareAndSet(false, true)) {
+      return last.definitions(); // another thread reads it anew; the old answer serves meanwhile
+    }
+    try {
+      return anyRunningNow();
+    } finally {
+      refreshing.set(false);
+    }
   }
+
+  private final AtomicBoolean refreshing = new AtomicBoolean();
 
   /** As {@link #anyRunning}, read now (before refusing anything on the strength of it). */
   public Optional<NodeDefinitions> anyRunningNow() {
     Optional<NodeDefinitions> found = findAnyRunning();
-    // only a found one is kept: a server that has just come up must count at once
-    anyRunning = found.isPresent() ? new AnyRunning(found, System.nanoTime()) : null;
+    // "none" is kept too (it is the answer at every submit while no server runs, and a query
+    // each): a server whose capabilities are read for the first time drops it at once
+    anyRunning = new AnyRunning(found, System.nanoTime());
     return found;
   }
 
