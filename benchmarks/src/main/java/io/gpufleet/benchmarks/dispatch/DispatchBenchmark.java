@@ -129,12 +129,13 @@ public final class DispatchBenchmark {
         }
       }
       if (submit) {
-        submitBursts(client, keys);
+        submitBursts(platform, client, keys);
       }
     }
   }
 
-  private void submitBursts(PlatformClient client, List<String> keys) throws Exception {
+  private void submitBursts(PlatformProcess process, PlatformClient client, List<String> keys)
+      throws Exception {
     List<Integer> levels =
         Arrays.stream(flag("concurrency", "4,16,32").split(",")).map(Integer::parseInt).toList();
     int highest = levels.stream().mapToInt(Integer::intValue).max().orElse(32);
@@ -144,9 +145,17 @@ public final class DispatchBenchmark {
       burst.platform(client, keys, warmup, 8);
       burst.direct(warmup, 8);
       List<SubmitBurst.Row[]> rows = new ArrayList<>();
+      List<double[]> cpu = new ArrayList<>();
       for (int c : levels) {
         int n = c == highest ? intFlag("submit-count", 2000) : intFlag("submit-count-low", 500);
+        double jvm = process.jvmCpuSeconds();
+        double pg = process.postgresCpuSeconds();
         SubmitBurst.Row platform = burst.platform(client, keys, n, c);
+        cpu.add(
+            new double[] {
+              (process.jvmCpuSeconds() - jvm) * 1000 / Math.max(1, platform.accepted()),
+              (process.postgresCpuSeconds() - pg) * 1000 / Math.max(1, platform.accepted())
+            });
         SubmitBurst.Row direct = burst.direct(n, c);
         rows.add(new SubmitBurst.Row[] {platform, direct});
       }
@@ -154,13 +163,14 @@ public final class DispatchBenchmark {
           "%n### Submit path: 1-step generations, %d users, no server registered%n%n", keys.size());
       line(
           "| concurrency | sent | platform accepted/s | p50 | p99 | direct /prompt rate | p50 | p99"
-              + " | rate platform/direct | p50 platform/direct |%n");
-      line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n");
-      for (SubmitBurst.Row[] r : rows) {
-        SubmitBurst.Row p = r[0];
-        SubmitBurst.Row d = r[1];
+              + " | rate platform/direct | p50 platform/direct"
+              + " | platform CPU per submit: JVM | its PostgreSQL |%n");
+      line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n");
+      for (int i = 0; i < rows.size(); i++) {
+        SubmitBurst.Row p = rows.get(i)[0];
+        SubmitBurst.Row d = rows.get(i)[1];
         line(
-            "| %d | %d (%d accepted) | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            "| %d | %d (%d accepted) | %s | %s | %s | %s | %s | %s | %s | %s | %.2f ms | %.2f ms |%n",
             p.concurrency(),
             p.sent(),
             p.accepted(),
@@ -171,7 +181,9 @@ public final class DispatchBenchmark {
             Latencies.ms(d.latencies().p50()),
             Latencies.ms(d.latencies().p99()),
             Latencies.ratio(p.rate(), d.rate()),
-            Latencies.ratio(p.latencies().p50(), d.latencies().p50()));
+            Latencies.ratio(p.latencies().p50(), d.latencies().p50()),
+            cpu.get(i)[0],
+            cpu.get(i)[1]);
       }
     }
   }

@@ -65,6 +65,12 @@ final class PlatformProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-Xmx512m");
+    // for profiling a run, e.g.
+    // GPUFLEET_BENCH_JVM_OPTS="-XX:StartFlightRecording=filename=submit.jfr"
+    String extra = System.getenv("GPUFLEET_BENCH_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
     command.add("-jar");
     command.add(jar.toString());
     command.add("--server.port=" + port);
