@@ -25,6 +25,23 @@ final class SimFleet {
   static final double STORAGE_PER_HOUR = 0.02;
 
   static final double GPU_TAKEN = 1 / 7.0;
+
+  /** A start of a stopped server: ready after START_MIN + START_RANGE × u² seconds, u uniform. */
+  static final double START_MIN = 60;
+
+  static final double START_RANGE = 180;
+
+  /** A rental: ready after RENT_MIN + RENT_RANGE × u² seconds (it downloads everything). */
+  static final double RENT_MIN = 180;
+
+  static final double RENT_RANGE = 420;
+
+  /** The mean billed boot of a start of a stopped server: E[u²] = 1/3, so 2 min. */
+  static final double MEAN_START = START_MIN + START_RANGE / 3;
+
+  /** The mean billed boot of a rental: 5 min 20 s. */
+  static final double MEAN_RENT = RENT_MIN + RENT_RANGE / 3;
+
   static final Duration TICK = Duration.ofSeconds(30);
 
   enum State {
@@ -204,7 +221,7 @@ final class SimFleet {
     Server s = newServer(price);
     s.rented = true;
     s.billingFrom = now;
-    boot(s, 180 + sample(420));
+    boot(s, RENT_MIN + sample(RENT_RANGE));
     serversStarted++;
     return s;
   }
@@ -227,7 +244,7 @@ final class SimFleet {
     }
     stopStorage(s);
     s.billingFrom = now;
-    boot(s, 60 + sample(180));
+    boot(s, START_MIN + sample(START_RANGE));
   }
 
   /** Drains: a busy server finishes its job, then stops. */
