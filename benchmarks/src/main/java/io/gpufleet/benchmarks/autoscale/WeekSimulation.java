@@ -82,7 +82,7 @@ public final class WeekSimulation {
         MAX,
         Strategies.TARGET,
         Duration.ofMinutes(5),
-        Duration.ofHours(24),
+        Duration.ofHours(1),
         Strategies.JOB);
   }
 
