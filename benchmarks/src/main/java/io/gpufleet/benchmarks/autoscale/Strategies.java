@@ -158,7 +158,9 @@ final class Strategies {
     return new Strategy() {
       @Override
       public String name() {
-        return "autoscaler (idle " + pool.idleStopAfter().toMinutes() + " min, forecast)";
+        return "autoscaler (idle "
+            + pool.idleStopAfter().toMinutes()
+            + " min, forecast, wait allowance)";
       }
 
       @Override
