@@ -1,6 +1,7 @@
 package io.gpufleet.benchmarks.autoscale;
 
 import io.gpufleet.benchmarks.autoscale.SimDemand.Job;
+import io.gpufleet.scheduler.autoscale.RecentWaits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -25,6 +26,23 @@ final class SimFleet {
   static final double STORAGE_PER_HOUR = 0.02;
 
   static final double GPU_TAKEN = 1 / 7.0;
+
+  /** A start of a stopped server: ready after START_MIN + START_RANGE × u² seconds, u uniform. */
+  static final double START_MIN = 60;
+
+  static final double START_RANGE = 180;
+
+  /** A rental: ready after RENT_MIN + RENT_RANGE × u² seconds (it downloads everything). */
+  static final double RENT_MIN = 180;
+
+  static final double RENT_RANGE = 420;
+
+  /** The mean billed boot of a start of a stopped server: E[u²] = 1/3, so 2 min. */
+  static final double MEAN_START = START_MIN + START_RANGE / 3;
+
+  /** The mean billed boot of a rental: 5 min 20 s. */
+  static final double MEAN_RENT = RENT_MIN + RENT_RANGE / 3;
+
   static final Duration TICK = Duration.ofSeconds(30);
 
   enum State {
@@ -87,6 +105,18 @@ final class SimFleet {
   private final List<Duration> startTimes = new ArrayList<>();
   private final List<Duration> rentTimes = new ArrayList<>();
   private final double[] waits;
+
+  /** The arrival of each started job (seconds), in the order they started, as {@link #waits}. */
+  private final double[] startedArrivals;
+
+  /**
+   * Started jobs that waited past the bound {@link #recentWaits} was last asked for, cumulative.
+   */
+  private final int[] lateBefore;
+
+  private double lateBound = Double.NaN;
+  private int counted;
+  private int windowFrom;
   private int started;
   private long seq;
   private double now;
@@ -102,6 +132,8 @@ final class SimFleet {
     this.vast = new SplittableRandom(seed);
     this.arrivalsPerMinute = new int[(int) (end / 60) + 2];
     this.waits = new double[jobs.size()];
+    this.startedArrivals = new double[jobs.size()];
+    this.lateBefore = new int[jobs.size() + 1];
   }
 
   /** Runs the strategy over the horizon and returns what it cost and how long jobs waited. */
@@ -175,6 +207,36 @@ final class SimFleet {
     return counts;
   }
 
+  /**
+   * How the jobs that arrived in the last {@code window} waited against {@code bound}: those
+   * started (their wait is known) and those queued longer than the bound (late already), as the
+   * platform counts them from its generations. One bound per simulation.
+   */
+  RecentWaits recentWaits(Duration window, Duration bound) {
+    double limit = bound.toMillis() / 1000.0;
+    if (Double.isNaN(lateBound)) {
+      lateBound = limit;
+    }
+    for (; counted < started; counted++) {
+      lateBefore[counted + 1] = lateBefore[counted] + (waits[counted] > lateBound ? 1 : 0);
+    }
+    double from = now - window.toSeconds();
+    while (windowFrom < started && startedArrivals[windowFrom] < from) {
+      windowFrom++;
+    }
+    int jobs = started - windowFrom;
+    int late = lateBefore[started] - lateBefore[windowFrom];
+    long offset = start.getEpochSecond();
+    for (Job job : queue) {
+      double arrival = job.arrival() - offset;
+      if (arrival >= from && now - arrival > limit) {
+        jobs++;
+        late++;
+      }
+    }
+    return new RecentWaits(jobs, late);
+  }
+
   List<Duration> measuredStarts() {
     return startTimes;
   }
@@ -204,7 +266,7 @@ final class SimFleet {
     Server s = newServer(price);
     s.rented = true;
     s.billingFrom = now;
-    boot(s, 180 + sample(420));
+    boot(s, RENT_MIN + sample(RENT_RANGE));
     serversStarted++;
     return s;
   }
@@ -227,7 +289,7 @@ final class SimFleet {
     }
     stopStorage(s);
     s.billingFrom = now;
-    boot(s, 60 + sample(180));
+    boot(s, START_MIN + sample(START_RANGE));
   }
 
   /** Drains: a busy server finishes its job, then stops. */
@@ -319,6 +381,7 @@ final class SimFleet {
       }
       Job job = queue.pollFirst();
       free.current = job;
+      startedArrivals[started] = job.arrival() - start.getEpochSecond();
       waits[started++] = now - (job.arrival() - start.getEpochSecond());
       schedule(now + job.work() / free.speed, DONE, free, free.epoch);
     }

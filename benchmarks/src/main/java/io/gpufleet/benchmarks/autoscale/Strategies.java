@@ -12,6 +12,7 @@ import io.gpufleet.scheduler.autoscale.PoolPolicy;
 import io.gpufleet.scheduler.autoscale.PoolServer;
 import io.gpufleet.scheduler.autoscale.PoolState;
 import io.gpufleet.scheduler.autoscale.ReadyTimes;
+import io.gpufleet.scheduler.autoscale.RecentWaits;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -157,7 +158,9 @@ final class Strategies {
     return new Strategy() {
       @Override
       public String name() {
-        return "autoscaler (idle " + pool.idleStopAfter().toMinutes() + " min, forecast)";
+        return "autoscaler (idle "
+            + pool.idleStopAfter().toMinutes()
+            + " min, forecast, wait allowance)";
       }
 
       @Override
@@ -192,7 +195,11 @@ final class Strategies {
                 now,
                 pool,
                 view,
-                new Demand(fleet.queued(), null, fleet.recentArrivals(10)),
+                new Demand(
+                    fleet.queued(),
+                    null,
+                    fleet.recentArrivals(10),
+                    fleet.recentWaits(RecentWaits.WINDOW, pool.targetWait())),
                 ReadyTimes.measured(
                     fleet.measuredStarts(), fleet.measuredRents(), ReadyTimes.TYPICAL),
                 profile,

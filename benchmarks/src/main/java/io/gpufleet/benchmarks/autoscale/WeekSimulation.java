@@ -74,7 +74,12 @@ public final class WeekSimulation {
     return results;
   }
 
-  /** The pool the autoscaler runs: 1 to 12 servers, p95 wait 2 min, idle stop after 5 min. */
+  /**
+   * The pool the autoscaler runs: 1 to 12 servers, p95 wait 2 min, idle stop after 5 min, stopped
+   * servers the next day's usual peak does not need destroyed after 1 h. An hour is where the
+   * simulated prices break even: a kept disk costs $0.02/h, and a start instead of a rental saves 3
+   * min 20 s of billed boot, about $0.022 at $0.40/h.
+   */
   static PoolPolicy pool() {
     return new PoolPolicy(
         "sim",
@@ -82,7 +87,7 @@ public final class WeekSimulation {
         MAX,
         Strategies.TARGET,
         Duration.ofMinutes(5),
-        Duration.ofHours(24),
+        Duration.ofHours(1),
         Strategies.JOB);
   }
 

@@ -50,7 +50,7 @@ public final class Autoscaler {
     if (need > 0) {
       planned += addCapacity(state, sizing, need, summary, decisions, acted);
     } else if (need < 0) {
-      planned -= removeCapacity(state, -need, summary, decisions, acted);
+      planned -= removeCapacity(state, sizing, -need, summary, decisions, acted);
     }
     if (sizing.uncapped() > sizing.wanted() && state.budgetRefusal() == null) {
       // say so, or an admin reading the log sees a queue and no rental and cannot tell why
@@ -160,11 +160,24 @@ public final class Autoscaler {
   }
 
   private static int removeCapacity(
-      PoolState state, int surplus, String summary, List<Decision> decisions, Set<UUID> acted) {
+      PoolState state,
+      Sizing sizing,
+      int surplus,
+      String summary,
+      List<Decision> decisions,
+      Set<UUID> acted) {
     if (state.demand().queued() > 0) {
       return 0; // jobs wait: whatever is idle is about to get one
     }
-    Duration limit = state.policy().idleStopAfter();
+    Duration poolLimit = state.policy().idleStopAfter();
+    Duration limit = sizing.budget().idleLimit(state.policy());
+    String limitSays =
+        limit.equals(poolLimit)
+            ? "limit " + minutes(limit)
+            : "limit "
+                + minutes(limit)
+                + " while the wait allowance is unspent, the pool's "
+                + minutes(poolLimit);
     List<PoolServer> idle = new ArrayList<>();
     for (PoolServer server : inState(state, State.READY, acted)) {
       if (!server.scheduledUp() && server.idleFor(state.now()).compareTo(limit) >= 0) {
@@ -187,8 +200,8 @@ public final class Autoscaler {
               server,
               "idle for "
                   + minutes(server.idleFor(state.now()))
-                  + " (limit "
-                  + minutes(limit)
+                  + " ("
+                  + limitSays
                   + ") and not needed ("
                   + summary
                   + ")"));

@@ -15,6 +15,9 @@ import java.util.Locale;
  * servers could help, minus what the servers there (and booting) get through by then, need this
  * many more servers to be done within one target wait after that. A burst of a few hundred jobs
  * thus rents servers only as far as they would finish it sooner.
+ *
+ * <p>The rate rule's quantile comes from the {@link WaitBudget}: looser while the last hours' late
+ * jobs leave most of the target's allowance unspent, the target's own near it, tighter past it.
  */
 record Sizing(
     Duration jobTime,
@@ -26,8 +29,10 @@ record Sizing(
     int ready,
     int booting,
     int uncapped,
-    int wanted) {
+    int wanted,
+    WaitBudget budget) {
 
+  /** The target's own quantile: 95 % of jobs wait less than the target wait. */
   static final double QUANTILE = 0.95;
 
   /** Started this much before forecast demand or a schedule's start, beyond the ready time. */
@@ -44,7 +49,9 @@ record Sizing(
     double rateNow = state.demand().ratePerSecond();
     double rateAhead = state.profile().peakRate(now, now.plus(lead));
     double rate = Math.max(rateNow, rateAhead);
-    int byRate = Queueing.serversFor(rate, jobTime, policy.targetWait(), QUANTILE);
+    boolean rising = rateAhead > state.profile().rateAt(now) * 1.05;
+    WaitBudget budget = WaitBudget.of(state.demand().waits(), rising);
+    int byRate = Queueing.serversFor(rate, jobTime, policy.targetWait(), budget.quantile());
 
     int ready = count(state, State.READY);
     int booting = count(state, State.BOOTING);
@@ -56,7 +63,8 @@ record Sizing(
         state.servers().stream().filter(s -> s.scheduledUp() && s.state() != State.FAILED).count();
     wanted = Math.max(wanted, (int) mustRun);
     return new Sizing(
-        jobTime, lead, rateNow, rateAhead, byRate, byBacklog, ready, booting, uncapped, wanted);
+        jobTime, lead, rateNow, rateAhead, byRate, byBacklog, ready, booting, uncapped, wanted,
+        budget);
   }
 
   private static int byBacklog(
@@ -113,7 +121,7 @@ record Sizing(
     return String.format(
         Locale.ROOT,
         "queue %d; %.1f jobs/min now, %.1f/min usual within %d min; %.0f s per job;"
-            + " the rate needs %d, the backlog %d; want %d, have %d ready + %d booting",
+            + " the rate needs %d, the backlog %d; want %d, have %d ready + %d booting%s",
         demand.queued(),
         rateNow * 60,
         rateAhead * 60,
@@ -123,6 +131,7 @@ record Sizing(
         byBacklog,
         wanted,
         ready,
-        booting);
+        booting,
+        budget.summary());
   }
 }

@@ -2,6 +2,7 @@ package io.gpufleet.scheduler.pools;
 
 import io.gpufleet.persistence.pools.Pool;
 import io.gpufleet.scheduler.autoscale.DemandProfile;
+import io.gpufleet.scheduler.autoscale.RecentWaits;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +21,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * A pool's demand as the generations table has it: the queue of its workflows, their arrivals of
- * the last minutes, the work a job usually is, and the weekly profile learned from the history
- * (recomputed at most hourly: it has an hour's resolution, and it reads weeks of rows).
+ * the last minutes, how the last hours' jobs waited, the work a job usually is, and the weekly
+ * profile learned from the history (recomputed at most hourly: it has an hour's resolution, and it
+ * reads weeks of rows).
  */
 @Component
 class PoolDemand {
@@ -65,6 +67,26 @@ class PoolDemand {
       arrivals.add(counts.getOrDefault(m, 0));
     }
     return arrivals;
+  }
+
+  /**
+   * How the pool's jobs created in the last {@link RecentWaits#WINDOW} waited for a server: those
+   * dispatched, and those still queued longer than the target (late already, whatever comes); late
+   * is a wait from creation to dispatch past the target.
+   */
+  RecentWaits recentWaits(Pool pool, Instant now, Duration target) {
+    Instant lateBefore = now.minus(target);
+    return jdbc.queryForObject(
+        "SELECT count(*), count(*) FILTER (WHERE dispatched_at IS NULL"
+            + " OR dispatched_at - created_at > :target * interval '1 second')"
+            + " FROM generations WHERE created_at >= :from"
+            + " AND (dispatched_at IS NOT NULL OR (status = 'QUEUED' AND created_at < :lateBefore))"
+            + workflows(pool),
+        params(pool)
+            .addValue("from", Timestamp.from(now.minus(RecentWaits.WINDOW)))
+            .addValue("lateBefore", Timestamp.from(lateBefore))
+            .addValue("target", target.toMillis() / 1000.0),
+        (rs, row) -> new RecentWaits(rs.getInt(1), rs.getInt(2)));
   }
 
   /** The mean work of a job: of the queue if any, otherwise of the latest finished jobs. */

@@ -115,11 +115,16 @@ class PoolStates {
     BigDecimal price = pool.getSpec().maxPricePerHour();
     String refusal =
         budget.refuseSpending(price != null ? price : dearest).map(PoolStates::lower).orElse(null);
+    PoolPolicy policy = policy(pool);
     return new PoolState(
         now,
-        policy(pool),
+        policy,
         view,
-        new Demand(queue.jobs(), queuedWork, demand.recentArrivals(pool, now)),
+        new Demand(
+            queue.jobs(),
+            queuedWork,
+            demand.recentArrivals(pool, now),
+            demand.recentWaits(pool, now, policy.targetWait())),
         readyTimes.of(pool.getId()),
         demand.profile(pool, now),
         refusal);

@@ -333,6 +333,115 @@ class AutoscalerTest {
   }
 
   @Nested
+  class WaitAllowance {
+
+    // the last hours: 1,000 jobs, of which these many waited past the target
+    final RecentWaits unspent = new RecentWaits(1_000, 10);
+    final RecentWaits nearlySpent = new RecentWaits(1_000, 40);
+    final RecentWaits overspent = new RecentWaits(1_000, 80);
+
+    Demand quiet(RecentWaits waits) {
+      return new Demand(0, null, Collections.nCopies(10, 1), waits);
+    }
+
+    @Test
+    void anUnneededServerStopsAfterAMinuteIdleWhileTheAllowanceIsUnspent() {
+      List<PoolServer> two =
+          List.of(server(State.READY, Duration.ofMinutes(2)), server(State.READY, Duration.ZERO));
+      Plan plan = decide(POOL, two, quiet(unspent), DemandProfile.EMPTY, null);
+      assertThat(plan.of(Action.STOP))
+          .singleElement()
+          .satisfies(
+              stop ->
+                  assertThat(stop.reason())
+                      .contains("idle for 2 min")
+                      .contains(
+                          "limit 1 min while the wait allowance is unspent, the pool's 10 min")
+                      .contains("1.0 % of the last 6 h's 1000 jobs waited past the target")
+                      .contains("spending it"));
+      // the busy one (idle 0 s) is never the one stopped
+      assertThat(plan.of(Action.STOP).get(0).serverId()).isEqualTo(two.get(0).id());
+    }
+
+    @Test
+    void nearOrPastTheAllowanceTheServerKeepsThePoolsIdleLimit() {
+      List<PoolServer> two =
+          List.of(server(State.READY, Duration.ofMinutes(2)), server(State.READY, Duration.ZERO));
+      for (RecentWaits waits : List.of(nearlySpent, overspent, RecentWaits.NONE)) {
+        assertThat(decide(POOL, two, quiet(waits), DemandProfile.EMPTY, null).of(Action.STOP))
+            .as("late %d of %d", waits.late(), waits.jobs())
+            .isEmpty();
+      }
+    }
+
+    @Test
+    void theRateRuleSizesLooserWithAllowanceLeftAndTighterPastIt() {
+      // 10 jobs a minute of 30 s against a 15-s target: 7 servers for 80 %, 8 for 95 %, 9 for 99 %
+      PoolPolicy fast =
+          new PoolPolicy(
+              "fast",
+              1,
+              12,
+              Duration.ofSeconds(15),
+              Duration.ofMinutes(10),
+              null,
+              Duration.ofSeconds(30));
+      List<PoolServer> one = List.of(server(State.READY, Duration.ZERO));
+      int spending = wanted(fast, one, unspent);
+      int keeping = wanted(fast, one, nearlySpent);
+      int recovering = wanted(fast, one, overspent);
+      assertThat(List.of(spending, keeping, recovering)).containsExactly(7, 8, 9);
+      assertThat(wanted(fast, one, RecentWaits.NONE)).isEqualTo(keeping);
+      assertThat(decide(fast, one, steady(overspent), DemandProfile.EMPTY, null).summary())
+          .contains("8.0 % of the last 6 h's 1000 jobs")
+          .contains("past it, sizing for p99");
+    }
+
+    @Test
+    void risingDemandKeepsTheTargetsOwnSizingEvenWithAllowanceLeft() {
+      // last week: 2 jobs a minute from 10:00, 10 from 11:00; now it is 10:55
+      Instant from = NOW.minus(Duration.ofDays(7));
+      List<Instant> history = new ArrayList<>();
+      for (int minute = 0; minute < 120; minute++) {
+        for (int i = 0; i < (minute < 60 ? 2 : 10); i++) {
+          history.add(from.plus(Duration.ofMinutes(minute)));
+        }
+      }
+      DemandProfile profile =
+          DemandProfile.fromArrivals(history, from, from.plus(Duration.ofHours(2)), ZoneOffset.UTC);
+      Instant now = NOW.plus(Duration.ofMinutes(55));
+      Demand demand = new Demand(0, null, Collections.nCopies(10, 2), unspent);
+      Plan rising =
+          autoscaler.decide(
+              new PoolState(now, POOL, List.of(), demand, ReadyTimes.TYPICAL, profile, null));
+      assertThat(rising.summary()).contains("the usual demand rises soon: sizing for p95");
+      // at 10:00 the rise is past the lead time: the allowance is spent as usual
+      Plan steady =
+          autoscaler.decide(
+              new PoolState(NOW, POOL, List.of(), demand, ReadyTimes.TYPICAL, profile, null));
+      assertThat(steady.summary()).contains("spending it");
+    }
+
+    @Test
+    void tooFewJobsSayNothingAboutTheShare() {
+      assertThat(WaitBudget.of(new RecentWaits(49, 0), false).mode())
+          .isEqualTo(WaitBudget.Mode.UNKNOWN);
+      assertThat(WaitBudget.of(new RecentWaits(50, 0), false).mode())
+          .isEqualTo(WaitBudget.Mode.SPEND);
+      assertThat(WaitBudget.of(new RecentWaits(50, 0), false).summary()).isNotEmpty();
+      assertThat(WaitBudget.of(new RecentWaits(49, 0), false).summary()).isEmpty();
+    }
+
+    private Demand steady(RecentWaits waits) {
+      return new Demand(0, null, Collections.nCopies(10, 10), waits);
+    }
+
+    private int wanted(PoolPolicy pool, List<PoolServer> servers, RecentWaits waits) {
+      return decide(pool, servers, steady(waits), DemandProfile.EMPTY, null).wanted();
+    }
+  }
+
+  @Nested
   class Budget {
 
     @Test

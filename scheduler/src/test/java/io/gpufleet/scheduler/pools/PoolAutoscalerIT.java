@@ -15,6 +15,7 @@ import io.gpufleet.scheduler.SchedulerIntegrationTest;
 import io.gpufleet.scheduler.SimulatedFleet.LoadedDrainProbe;
 import io.gpufleet.scheduler.autoscale.Decision.Action;
 import io.gpufleet.scheduler.autoscale.Plan;
+import io.gpufleet.scheduler.autoscale.RecentWaits;
 import io.gpufleet.scheduler.health.HealthProber;
 import io.gpufleet.scheduler.servers.NewServer;
 import io.gpufleet.scheduler.servers.Reconciler;
@@ -215,6 +216,60 @@ class PoolAutoscalerIT extends SchedulerIntegrationTest {
       drainProbe.set(busy, 0);
       destroyAll(pool);
     }
+
+    @Test
+    void withTheWaitAllowanceUnspentAnUnneededServerIsDrainedAfterAMinuteIdle() {
+      UUID a = readyServer("spend-a");
+      UUID b = readyServer("spend-b");
+      UUID workflow = workflow();
+      Pool pool = pool("spend", 1, 3, SPEC, workflow, Set.of(a, b));
+      // three hours ago, 60 jobs that each waited 20 s: the allowance of late jobs is untouched
+      UUID user = user();
+      Instant earlier = clock.instant().minus(Duration.ofHours(3));
+      for (int i = 0; i < 60; i++) {
+        waited(user, workflow, earlier.plusSeconds(10L * i), Duration.ofSeconds(20));
+      }
+      demand.forget();
+
+      clock.advance(Duration.ofMinutes(2));
+      Plan plan = autoscaler.run(pool.getId());
+
+      assertThat(plan.of(Action.STOP)).hasSize(1);
+      AutoscaleDecision stop = decisions(pool).get(0);
+      assertThat(stop.getAction()).isEqualTo("STOP");
+      assertThat(stop.getServerId()).isIn(a, b);
+      assertThat(stop.getReason())
+          .contains("limit 1 min while the wait allowance is unspent, the pool's 10 min")
+          .contains("0.0 % of the last 6 h's 60 jobs waited past the target")
+          .contains("spending it");
+      awaitStatus(stop.getServerId(), ServerStatus.STOPPED);
+      destroyAll(pool);
+    }
+  }
+
+  @Nested
+  class Waits {
+
+    @Test
+    void theLastHoursCountTheLateAndTheQueuedPastTheTargetAndNothingOlder() {
+      UUID workflow = workflow();
+      Pool pool = pool("waits", 0, 1, SPEC, workflow, Set.of());
+      Instant now = clock.instant();
+      UUID user = user();
+      Instant twoHoursAgo = now.minus(Duration.ofHours(2));
+      for (int i = 0; i < 3; i++) {
+        waited(user, workflow, twoHoursAgo, Duration.ofSeconds(30));
+      }
+      for (int i = 0; i < 2; i++) {
+        waited(user, workflow, twoHoursAgo, Duration.ofMinutes(5));
+      }
+      insertGeneration(user, workflow, "QUEUED", now.minus(Duration.ofMinutes(3))); // late already
+      insertGeneration(user, workflow, "QUEUED", now.minus(Duration.ofSeconds(30))); // not known
+      waited(user, workflow, now.minus(Duration.ofHours(7)), Duration.ofMinutes(5)); // too old
+
+      assertThat(demand.recentWaits(pool, now, Duration.ofMinutes(2)))
+          .isEqualTo(new RecentWaits(6, 3));
+    }
   }
 
   // --- helpers -----------------------------------------------------------------------------
@@ -285,6 +340,23 @@ class PoolAutoscalerIT extends SchedulerIntegrationTest {
     for (int i = 0; i < jobs; i++) {
       insertGeneration(user, workflow, "COMPLETED", at);
     }
+  }
+
+  /** A finished job created at {@code at} that waited {@code wait} for a server. */
+  private void waited(UUID user, UUID workflow, Instant at, Duration wait) {
+    Instant dispatched = at.plus(wait);
+    jdbc.update(
+        "INSERT INTO generations (id, user_id, workflow_id, status, inputs, snapshot, max_attempts,"
+            + " created_at, dispatched_at, started_at, finished_at, updated_at)"
+            + " VALUES (?, ?, ?, 'COMPLETED', '{}', '{}', 3, ?, ?, ?, ?, ?)",
+        UUID.randomUUID(),
+        user,
+        workflow,
+        Timestamp.from(at),
+        Timestamp.from(dispatched),
+        Timestamp.from(dispatched),
+        Timestamp.from(dispatched.plusSeconds(30)),
+        Timestamp.from(dispatched.plusSeconds(30)));
   }
 
   private void insertGeneration(UUID user, UUID workflow, String status, Instant at) {
