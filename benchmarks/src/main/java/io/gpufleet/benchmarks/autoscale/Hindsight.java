@@ -39,12 +39,18 @@ final class Hindsight {
   private Hindsight() {}
 
   static Result minimum(
-      List<Job> jobs, Instant start, Duration horizon, int max, Duration target, long priceSeed) {
+      List<Job> jobs,
+      Instant start,
+      Duration horizon,
+      int min,
+      int max,
+      Duration target,
+      long priceSeed) {
     Result best = null;
     Result fastest = null;
     for (double f :
         new double[] {0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7}) {
-      Result r = plan(jobs, start, horizon, max, target, priceSeed, f);
+      Result r = plan(jobs, start, horizon, min, max, target, priceSeed, f);
       if (r.p95Wait() <= target.toMillis() / 1000.0 && (best == null || r.cost() < best.cost())) {
         best = r;
       }
@@ -60,6 +66,7 @@ final class Hindsight {
       List<Job> jobs,
       Instant start,
       Duration horizon,
+      int min,
       int max,
       Duration target,
       long priceSeed,
@@ -79,8 +86,8 @@ final class Hindsight {
       while (next < jobs.size() && jobs.get(next).arrival() - offset < from + slot) {
         inSlot.add(jobs.get(next++));
       }
-      int chosen = inSlot.isEmpty() ? 0 : max;
-      for (int n = 1; n <= max && !inSlot.isEmpty(); n++) {
+      int chosen = inSlot.isEmpty() ? min : max;
+      for (int n = Math.max(1, min); n <= max && !inSlot.isEmpty(); n++) {
         double[] trial = serve(kept(free, n, from), inSlot, offset);
         int late = 0;
         for (double x : trial) {

@@ -61,13 +61,15 @@ public final class WeekSimulation {
     results.add(simulate(jobs, horizon, seed, Strategies.idleStop(Duration.ofMinutes(10), MAX)));
     Result autoscaler = simulate(jobs, horizon, seed, Strategies.autoscaler(pool(), profile));
     results.add(autoscaler);
-    results.add(Hindsight.minimum(jobs, MONDAY, horizon, MAX, target, seed));
+    int min = pool().minServers();
+    results.add(Hindsight.minimum(jobs, MONDAY, horizon, min, MAX, target, seed));
     // the same p95 wait as the autoscaler reached: the comparison the target is about
     results.add(
         Hindsight.minimum(
             jobs,
             MONDAY,
             horizon,
+            min,
             MAX,
             Duration.ofMillis((long) (autoscaler.p95Wait() * 1000)),
             seed));
