@@ -114,8 +114,9 @@ class Dispatcher {
 
   /**
    * A generation was queued: look at the queue now rather than at the next tick, unless no server
-   * could take it (then the next freed slot or tick binds it). Submissions come in bursts: one pass
-   * answers every one queued before it starts, and the check costs no query.
+   * runs at all (as of the last second: then a server's arrival or the next tick binds it; the
+   * check costs no query). Submissions come in bursts: one pass answers every one queued before it
+   * starts.
    */
   @EventListener
   void on(GenerationQueued queued) {
@@ -123,7 +124,7 @@ class Dispatcher {
       timer.execute(
           () -> {
             wakePending.set(false);
-            if (fleet.recent().stream().anyMatch(Candidate::canTakeMore)) {
+            if (fleet.recent().stream().anyMatch(Candidate::routable)) {
               dispatchGuarded();
             }
           });

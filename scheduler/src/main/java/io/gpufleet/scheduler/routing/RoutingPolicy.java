@@ -140,7 +140,8 @@ public final class RoutingPolicy {
       return routable() && load.hasRoom();
     }
 
-    boolean routable() {
+    /** Running, set up, healthy, not draining, its breaker closed: jobs may be routed to it. */
+    public boolean routable() {
       return status == ServerStatus.RUNNING
           && setUp
           && health == HealthState.HEALTHY
