@@ -188,6 +188,8 @@ class Dispatcher {
               UUID server = ((Route.To) route).serverId();
               UUID prompt = UUID.randomUUID();
               g.dispatch(server, prompt, replica.id(), need.work(), clock.instant());
+              // in the transaction that binds it: no second commit before the prompt is posted
+              bus.publish(GenerationEvent.status(g.getId(), "STARTED"));
               planned.add(new Planned(g.getId(), prompt, server, graph));
               fleet.bound(server, need.checkpoint());
               update(candidates, server, load -> load.bound(need.work(), need.checkpoint()));

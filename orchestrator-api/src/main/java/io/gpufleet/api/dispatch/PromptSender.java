@@ -128,12 +128,10 @@ class PromptSender {
   }
 
   void send(Dispatcher.Planned p) {
-    bus.publish(GenerationEvent.status(p.generation(), "STARTED"));
     Server server = servers.findById(p.server()).orElse(null);
     if (server == null) {
       return;
     }
-    transitions.activity(server.getId());
     try {
       sessions.ensure(server);
       ComfyClient client = clients.forServer(server);
@@ -152,6 +150,7 @@ class PromptSender {
         return;
       }
       client.submit(graph, p.prompt(), replica.id());
+      transitions.activity(server.getId()); // after the post: nothing the server waits for
       if (!transitions.submitted(p.generation(), p.prompt())) {
         // cancelled (or taken back) between our commit and the post: nothing may run for it
         withdraw(client, p.prompt());
