@@ -10,6 +10,7 @@ import io.gpufleet.comfy.workflow.Workflow;
 import io.gpufleet.persistence.generations.Generation;
 import io.gpufleet.persistence.generations.GenerationRepository;
 import io.gpufleet.persistence.generations.GenerationStatus;
+import io.gpufleet.persistence.servers.Server;
 import io.gpufleet.scheduler.routing.RoutingPolicy;
 import io.gpufleet.scheduler.routing.RoutingPolicy.Candidate;
 import io.gpufleet.scheduler.routing.RoutingPolicy.Route;
@@ -29,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -78,7 +80,8 @@ class Dispatcher {
           });
 
   /** An attempt committed to a server, its prompt still to be posted. */
-  record Planned(UUID generation, UUID prompt, UUID server, Workflow graph) {}
+  record Planned(
+      UUID generation, UUID prompt, UUID server, Workflow graph, @Nullable Server serverRead) {}
 
   Dispatcher(
       GenerationRepository generations,
@@ -190,7 +193,9 @@ class Dispatcher {
               g.dispatch(server, prompt, replica.id(), need.work(), clock.instant());
               // in the transaction that binds it: no second commit before the prompt is posted
               bus.publish(GenerationEvent.status(g.getId(), "STARTED"));
-              planned.add(new Planned(g.getId(), prompt, server, graph));
+              planned.add(
+                  new Planned(
+                      g.getId(), prompt, server, graph, fleet.lastRead(server).orElse(null)));
               fleet.bound(server, need.checkpoint());
               update(candidates, server, load -> load.bound(need.work(), need.checkpoint()));
             } else if (route instanceof Route.Impossible) {

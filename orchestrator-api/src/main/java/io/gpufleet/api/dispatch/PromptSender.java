@@ -128,7 +128,8 @@ class PromptSender {
   }
 
   void send(Dispatcher.Planned p) {
-    Server server = servers.findById(p.server()).orElse(null);
+    Server server =
+        p.serverRead() != null ? p.serverRead() : servers.findById(p.server()).orElse(null);
     if (server == null) {
       return;
     }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -90,6 +91,16 @@ public class FleetView {
     return policy;
   }
 
+  /**
+   * The server as the latest {@link #candidates} read it (milliseconds ago when the dispatcher asks
+   * for one it has just bound a job to), so that posting the prompt need not read it again.
+   */
+  public Optional<Server> lastRead(UUID id) {
+    return Optional.ofNullable(lastRead.get(id));
+  }
+
+  private volatile Map<UUID, Server> lastRead = Map.of();
+
   /** Every running server, plus the pinned one whatever its state. */
   public List<Candidate> candidates(@Nullable UUID pinned) {
     Map<UUID, Integer> jobs = new HashMap<>();
@@ -105,6 +116,9 @@ public class FleetView {
     }
     // an Ollama server runs no ComfyUI: no generation is routed to it, pinned or not
     fleet.removeIf(s -> s.getEngine() != ServerEngine.COMFYUI);
+    Map<UUID, Server> read = new HashMap<>();
+    fleet.forEach(s -> read.put(s.getId(), s));
+    lastRead = read;
     List<Candidate> out = new ArrayList<>();
     for (Server s : fleet) {
       boolean up = s.getStatus() == ServerStatus.RUNNING && s.getAddresses().comfyUrl() != null;
