@@ -104,20 +104,7 @@ final class SimFleet {
   private final int[] arrivalsPerMinute;
   private final List<Duration> startTimes = new ArrayList<>();
   private final List<Duration> rentTimes = new ArrayList<>();
-  private final double[] waits;
-
-  /** The arrival of each started job (seconds), in the order they started, as {@link #waits}. */
-  private final double[] startedArrivals;
-
-  /**
-   * Started jobs that waited past the bound {@link #recentWaits} was last asked for, cumulative.
-   */
-  private final int[] lateBefore;
-
-  private double lateBound = Double.NaN;
-  private int counted;
-  private int windowFrom;
-  private int started;
+  private final StartedJobs startedJobs;
   private long seq;
   private double now;
   private double cost;
@@ -131,9 +118,7 @@ final class SimFleet {
     this.priceSeed = seed;
     this.vast = new SplittableRandom(seed);
     this.arrivalsPerMinute = new int[(int) (end / 60) + 2];
-    this.waits = new double[jobs.size()];
-    this.startedArrivals = new double[jobs.size()];
-    this.lateBefore = new int[jobs.size() + 1];
+    this.startedJobs = new StartedJobs(jobs.size());
   }
 
   /** Runs the strategy over the horizon and returns what it cost and how long jobs waited. */
@@ -163,10 +148,10 @@ final class SimFleet {
       settle(s);
     }
     // jobs never started waited until the end
-    int counted = started;
-    double[] all = Arrays.copyOf(waits, counted + queue.size());
+    int n = startedJobs.size();
+    double[] all = startedJobs.waits(queue.size());
     for (Job job : queue) {
-      all[counted++] = end - (job.arrival() - offset);
+      all[n++] = end - (job.arrival() - offset);
     }
     Arrays.sort(all);
     return new Result(
@@ -214,18 +199,10 @@ final class SimFleet {
    */
   RecentWaits recentWaits(Duration window, Duration bound) {
     double limit = bound.toMillis() / 1000.0;
-    if (Double.isNaN(lateBound)) {
-      lateBound = limit;
-    }
-    for (; counted < started; counted++) {
-      lateBefore[counted + 1] = lateBefore[counted] + (waits[counted] > lateBound ? 1 : 0);
-    }
     double from = now - window.toSeconds();
-    while (windowFrom < started && startedArrivals[windowFrom] < from) {
-      windowFrom++;
-    }
-    int jobs = started - windowFrom;
-    int late = lateBefore[started] - lateBefore[windowFrom];
+    int[] counts = startedJobs.since(from, limit);
+    int jobs = counts[0];
+    int late = counts[1];
     long offset = start.getEpochSecond();
     for (Job job : queue) {
       double arrival = job.arrival() - offset;
@@ -381,8 +358,8 @@ final class SimFleet {
       }
       Job job = queue.pollFirst();
       free.current = job;
-      startedArrivals[started] = job.arrival() - start.getEpochSecond();
-      waits[started++] = now - (job.arrival() - start.getEpochSecond());
+      double arrival = job.arrival() - start.getEpochSecond();
+      startedJobs.add(arrival, now - arrival);
       schedule(now + job.work() / free.speed, DONE, free, free.epoch);
     }
   }
