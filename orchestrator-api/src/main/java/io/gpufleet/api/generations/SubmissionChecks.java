@@ -91,11 +91,16 @@ class SubmissionChecks {
   void requireRoomInQueue(AuthenticatedUser user) {
     if (generations.countByUserIdAndStatus(user.id(), GenerationStatus.QUEUED)
         >= settings.maxQueuedPerUser()) {
-      throw new ApiException(
-          HttpStatus.TOO_MANY_REQUESTS,
-          ErrorCodes.RATE_LIMITED,
-          "You have " + settings.maxQueuedPerUser() + " generations queued; wait for some to run");
+      throw queueFull(settings.maxQueuedPerUser());
     }
+  }
+
+  /** The refusal of a submission whose user already has {@code cap} generations queued. */
+  static ApiException queueFull(int cap) {
+    return new ApiException(
+        HttpStatus.TOO_MANY_REQUESTS,
+        ErrorCodes.RATE_LIMITED,
+        "You have " + cap + " generations queued; wait for some to run");
   }
 
   /**

@@ -183,7 +183,7 @@ class SubmissionWriter {
       UUID user = p.generation().getUserId();
       long queued = queuedOf.merge(user, 1L, Long::sum) - 1;
       if (queued >= settings.maxQueuedPerUser()) {
-        outcomes.put(p, queueFull());
+        outcomes.put(p, SubmissionChecks.queueFull(settings.maxQueuedPerUser()));
       } else {
         accepted.add(p);
       }
@@ -269,12 +269,5 @@ class SubmissionWriter {
             outcomes.put(members.get(rs.getInt(1) - 1), rs.getLong(2));
           });
     }
-  }
-
-  private ApiException queueFull() {
-    return new ApiException(
-        HttpStatus.TOO_MANY_REQUESTS,
-        ErrorCodes.RATE_LIMITED,
-        "You have " + settings.maxQueuedPerUser() + " generations queued; wait for some to run");
   }
 }

@@ -106,8 +106,6 @@ public class ServerCapabilities {
     }
   }
 
-  private final AtomicBoolean refreshing = new AtomicBoolean();
-
   /** As {@link #anyRunning}, read now (before refusing anything on the strength of it). */
   public Optional<NodeDefinitions> anyRunningNow() {
     Optional<NodeDefinitions> found = findAnyRunning();
@@ -123,6 +121,9 @@ public class ServerCapabilities {
   private record AnyRunning(Optional<NodeDefinitions> definitions, long takenAt) {}
 
   private volatile @Nullable AnyRunning anyRunning;
+
+  /** One thread at a time reads {@link #anyRunning} anew; the others use the old answer. */
+  private final AtomicBoolean refreshing = new AtomicBoolean();
 
   private Optional<NodeDefinitions> findAnyRunning() {
     for (Server server : servers.findByStatusIn(List.of(ServerStatus.RUNNING))) {
