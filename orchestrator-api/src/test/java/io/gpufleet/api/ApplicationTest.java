@@ -141,6 +141,20 @@ public abstract class ApplicationTest {
     return new TestUser(id, name, "pw-" + name, json(key).path("key").asString());
   }
 
+  /**
+   * A new user whose rate-limit bands are set to {@code limits} (a JSON object of band fields, e.g.
+   * {@code {"generationsPerMinute":200}}), with one API key.
+   */
+  protected TestUser userWithLimits(String limits) {
+    TestUser user = newUser("USER");
+    HttpResponse<String> patched =
+        method("PATCH", "/api/v1/users/" + user.id(), ADMIN_KEY, "{\"limits\":" + limits + "}");
+    if (patched.statusCode() != 200) {
+      throw new IllegalStateException("Could not set the user's limits: " + patched.body());
+    }
+    return user;
+  }
+
   /** A user made for one test, with one API key. */
   protected record TestUser(String id, String username, String password, String key) {}
 

@@ -134,15 +134,7 @@ abstract class AcceptanceTest extends IntegrationTest {
 
   /** A user whose generation bands do not get in a flow's way. */
   protected TestUser userWithRoom() {
-    TestUser user = newUser("USER");
-    HttpResponse<String> patched =
-        method(
-            "PATCH",
-            "/api/v1/users/" + user.id(),
-            ADMIN_KEY,
-            "{\"limits\":{\"generationsPerMinute\":200,\"generationsPerHour\":2000}}");
-    assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
-    return user;
+    return userWithLimits("{\"generationsPerMinute\":200,\"generationsPerHour\":2000}");
   }
 
   // --- generations

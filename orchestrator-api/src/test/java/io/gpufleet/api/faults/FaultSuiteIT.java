@@ -414,15 +414,7 @@ class FaultSuiteIT extends IntegrationTest {
   }
 
   private TestUser userWithRoom() {
-    TestUser user = newUser("USER");
-    HttpResponse<String> patched =
-        method(
-            "PATCH",
-            "/api/v1/users/" + user.id(),
-            ADMIN_KEY,
-            "{\"limits\":{\"generationsPerMinute\":200,\"generationsPerHour\":2000}}");
-    assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
-    return user;
+    return userWithLimits("{\"generationsPerMinute\":200,\"generationsPerHour\":2000}");
   }
 
   private String newKeyOf(TestUser user) {

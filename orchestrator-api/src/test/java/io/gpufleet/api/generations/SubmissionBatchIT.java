@@ -62,7 +62,7 @@ class SubmissionBatchIT extends IntegrationTest {
                 .path("queuePosition")
                 .asLong())
         .isEqualTo(first.path("queuePosition").asLong());
-    cancelAll(answers, users);
+    cancelAll(users);
   }
 
   @Test
@@ -90,8 +90,7 @@ class SubmissionBatchIT extends IntegrationTest {
     // another user is not held by this one's full queue
     TestUser other = userWithRoom();
     assertThat(submit(other, workflow).statusCode()).isEqualTo(202);
-    cancelAll(answers, List.of(user));
-    cancelAll(List.of(), List.of(other));
+    cancelAll(List.of(user, other));
   }
 
   private HttpResponse<String> submit(TestUser user, String workflow) {
@@ -134,16 +133,8 @@ class SubmissionBatchIT extends IntegrationTest {
   }
 
   private TestUser userWithRoom() {
-    TestUser user = newUser("USER");
-    HttpResponse<String> patched =
-        method(
-            "PATCH",
-            "/api/v1/users/" + user.id(),
-            ADMIN_KEY,
-            "{\"limits\":{\"requestsPerMinute\":5000,\"generationsPerMinute\":1000,"
-                + "\"generationsPerHour\":5000}}");
-    assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
-    return user;
+    return userWithLimits(
+        "{\"requestsPerMinute\":5000,\"generationsPerMinute\":1000,\"generationsPerHour\":5000}");
   }
 
   private interface Call {
@@ -169,7 +160,7 @@ class SubmissionBatchIT extends IntegrationTest {
   }
 
   /** Nothing of this class stays queued for the classes after it. */
-  private void cancelAll(List<HttpResponse<String>> answers, List<TestUser> users) {
+  private void cancelAll(List<TestUser> users) {
     for (TestUser user : users) {
       JsonNode queued =
           json(get("/api/v1/generations?status=QUEUED&size=200", user.key())).path("items");

@@ -127,15 +127,7 @@ class SandboxFleetEndToEndIT extends IntegrationTest {
   }
 
   private TestUser userWithRoom() {
-    TestUser user = newUser("USER");
-    HttpResponse<String> patched =
-        method(
-            "PATCH",
-            "/api/v1/users/" + user.id(),
-            ADMIN_KEY,
-            "{\"limits\":{\"generationsPerMinute\":100,\"generationsPerHour\":1000}}");
-    assertThat(patched.statusCode()).isEqualTo(200);
-    return user;
+    return userWithLimits("{\"generationsPerMinute\":100,\"generationsPerHour\":1000}");
   }
 
   private JsonNode awaitFinal(String id, String key) {
