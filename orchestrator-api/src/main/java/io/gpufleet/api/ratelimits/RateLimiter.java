@@ -1,23 +1,9 @@
 package io.gpufleet.api.ratelimits;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.EstimationProbe;
-import io.github.bucket4j.TimeMeter;
-import io.github.bucket4j.VerboseResult;
-import io.github.bucket4j.distributed.BucketProxy;
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
-import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
-import io.github.bucket4j.distributed.proxy.ProxyManager;
-import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.gpufleet.api.users.AuthenticatedUser;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -26,41 +12,22 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 
 /**
- * Counts a user's actions against every band of a kind. The buckets live in PostgreSQL (bucket4j,
- * locked with SELECT … FOR UPDATE), so a limit holds across replicas. All the bands of one kind are
- * one bucket (one row, one transaction per action, and a refusal takes nothing from any band); its
- * key names the limits, so a changed limit takes effect at once, with fresh counts. (bucket4j's
- * batching optimization is not used: a new bucket met by concurrent calls fails in a batch with
- * "Bucket does not exist".)
+ * Counts a user's actions against every band of a kind. The counts live in PostgreSQL (see {@link
+ * BandCounters}: rows locked FOR UPDATE, many calls in one transaction), so a limit holds across
+ * replicas. All the bands of one kind are one row (a refusal takes nothing from any band); its key
+ * names the limits, so a changed limit takes effect at once, with fresh counts.
  */
 @Service
 public class RateLimiter implements DisposableBean {
 
-  private final ProxyManager<String> buckets;
-  private final @Nullable HikariDataSource counters;
+  private final BandCounters counters;
+  private final @Nullable HikariDataSource countersPool;
   private final RateLimitProperties defaults;
-
-  /** A bucket's proxy, built once, and the monitor its callers of this replica take in turn. */
-  private record Held(BucketProxy proxy) {}
-
-  private final Cache<String, Held> proxies =
-      Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(10)).build();
 
   RateLimiter(DataSource dataSource, RateLimitProperties defaults, Clock clock) {
     this.defaults = defaults;
-    this.counters = countersPool(dataSource);
-    this.buckets =
-        Bucket4jPostgreSQL.selectForUpdateBasedBuilder(counters != null ? counters : dataSource)
-            .primaryKeyMapper(PrimaryKeyMapper.STRING)
-            .table("rate_limit_buckets")
-            .idColumn("id")
-            .stateColumn("state")
-            .expiresAtColumn("expires_at")
-            .expirationAfterWrite(
-                ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
-                    Duration.ofMinutes(5)))
-            .clientClock(clockMeter(clock))
-            .build();
+    this.countersPool = countersPool(dataSource);
+    this.counters = new BandCounters(countersPool != null ? countersPool : dataSource, clock);
   }
 
   /**
@@ -78,7 +45,8 @@ public class RateLimiter implements DisposableBean {
     config.setUsername(hikari.getUsername());
     config.setPassword(hikari.getPassword());
     config.setDataSourceProperties(hikari.getDataSourceProperties());
-    config.setMaximumPoolSize(6);
+    // one batch at a time takes the counts; the other connection serves GET /me/limits
+    config.setMaximumPoolSize(2);
     config.setMinimumIdle(1);
     config.setConnectionTimeout(hikari.getConnectionTimeout());
     config.setConnectionInitSql("SET synchronous_commit = off");
@@ -87,8 +55,9 @@ public class RateLimiter implements DisposableBean {
 
   @Override
   public void destroy() {
-    if (counters != null) {
-      counters.close();
+    counters.close();
+    if (countersPool != null) {
+      countersPool.close();
     }
   }
 
@@ -104,35 +73,31 @@ public class RateLimiter implements DisposableBean {
         return Decision.rejected(bands.get(i), 0, bands.get(i).window().toNanos());
       }
     }
-    Held held = bucket(user, kind, bands, limits);
-    VerboseResult<ConsumptionProbe> result;
-    // one call per bucket at a time from this replica: concurrent requests of a user queue here
-    // rather than in PostgreSQL, where each would hold one of the pool's connections while it
-    // waits for the row's lock
-    synchronized (held) {
-      result = held.proxy().asVerbose().tryConsumeAndReturnRemaining(1);
-    }
-    ConsumptionProbe probe = result.getValue();
-    long[] left = result.getDiagnostics().getAvailableTokensPerEachBandwidth();
-    if (!probe.isConsumed()) {
+    long[] windows = windowsMillis(bands);
+    BandCounters.Taken taken = counters.take(key(user, kind, limits), windows, limits);
+    BandWindows counts = taken.windows();
+    if (!taken.allowed()) {
       int spent = 0;
       for (int i = 0; i < bands.size(); i++) {
-        if (left[i] < 1) {
-          spent =
-              i; // bands go from the shortest window to the longest: the last spent holds longest
+        if (counts.used(i) >= limits[i]) {
+          // bands go from the shortest window to the longest: the last spent holds longest
+          spent = i;
         }
       }
-      return Decision.rejected(bands.get(spent), limits[spent], probe.getNanosToWaitForRefill());
+      return Decision.rejected(
+          bands.get(spent), limits[spent], nanosUntil(counts.endMillis(spent, windows), taken));
     }
     int tightest = 0;
     for (int i = 1; i < bands.size(); i++) {
-      if (left[i] < left[tightest]) {
+      if (limits[i] - counts.used(i) < limits[tightest] - counts.used(tightest)) {
         tightest = i;
       }
     }
-    Band band = bands.get(tightest);
-    long reset = Math.min(band.window().toNanos(), probe.getNanosToWaitForReset());
-    return Decision.allowed(band, limits[tightest], Math.max(0, left[tightest]), reset);
+    return Decision.allowed(
+        bands.get(tightest),
+        limits[tightest],
+        Math.max(0, limits[tightest] - counts.used(tightest)),
+        nanosUntil(counts.endMillis(tightest, windows), taken));
   }
 
   /** Every band of the user, read without spending anything. */
@@ -145,18 +110,13 @@ public class RateLimiter implements DisposableBean {
       for (int limit : limits) {
         closed |= limit == 0;
       }
-      long[] left = new long[bands.size()];
-      long refill = 0;
-      if (!closed) {
-        VerboseResult<EstimationProbe> probe =
-            bucket(user, kind, bands, limits).proxy().asVerbose().estimateAbilityToConsume(1);
-        left = probe.getDiagnostics().getAvailableTokensPerEachBandwidth();
-        refill = probe.getValue().canBeConsumed() ? 0 : probe.getValue().getNanosToWaitForRefill();
-      }
+      long[] windows = windowsMillis(bands);
+      BandCounters.Taken now = closed ? null : counters.read(key(user, kind, limits), windows);
       for (int i = 0; i < bands.size(); i++) {
         Band band = bands.get(i);
-        long remaining = closed ? 0 : Math.max(0, left[i]);
-        long wait = remaining > 0 ? 0 : closed ? 0 : Math.min(refill, band.window().toNanos());
+        long remaining = now == null ? 0 : Math.max(0, limits[i] - now.windows().used(i));
+        long wait =
+            remaining > 0 || now == null ? 0 : nanosUntil(now.windows().endMillis(i, windows), now);
         statuses.add(new BandStatus(band, limits[i], remaining, ceilSeconds(wait)));
       }
     }
@@ -172,43 +132,28 @@ public class RateLimiter implements DisposableBean {
     return limits;
   }
 
-  private Held bucket(AuthenticatedUser user, Band.Kind kind, List<Band> bands, int[] limits) {
+  private static String key(AuthenticatedUser user, Band.Kind kind, int[] limits) {
     StringBuilder key = new StringBuilder(kind.name()).append(':').append(user.id());
     for (int limit : limits) {
       key.append(':').append(limit);
     }
-    return proxies.get(
-        key.toString(),
-        id -> {
-          io.github.bucket4j.ConfigurationBuilder configuration = BucketConfiguration.builder();
-          for (int i = 0; i < bands.size(); i++) {
-            int limit = limits[i];
-            Duration window = bands.get(i).window();
-            configuration.addLimit(
-                Bandwidth.builder().capacity(limit).refillIntervally(limit, window).build());
-          }
-          BucketConfiguration built = configuration.build();
-          return new Held(buckets.builder().build(id, () -> built));
-        });
+    return key.toString();
+  }
+
+  private static long[] windowsMillis(List<Band> bands) {
+    long[] windows = new long[bands.size()];
+    for (int i = 0; i < windows.length; i++) {
+      windows[i] = bands.get(i).window().toMillis();
+    }
+    return windows;
+  }
+
+  private static long nanosUntil(long endMillis, BandCounters.Taken taken) {
+    return Math.max(0, endMillis - taken.nowMillis()) * 1_000_000L;
   }
 
   static long ceilSeconds(long nanos) {
     return (nanos + 999_999_999L) / 1_000_000_000L;
-  }
-
-  private static TimeMeter clockMeter(Clock clock) {
-    return new TimeMeter() {
-      @Override
-      public long currentTimeNanos() {
-        java.time.Instant now = clock.instant();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-      }
-
-      @Override
-      public boolean isWallClockBased() {
-        return true;
-      }
-    };
   }
 
   /** The outcome of one attempt, and what the response headers tell about the tightest band. */

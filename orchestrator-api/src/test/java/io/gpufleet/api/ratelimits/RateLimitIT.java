@@ -65,6 +65,33 @@ class RateLimitIT extends IntegrationTest {
   }
 
   @Test
+  void concurrentRequestsOfOneUserAreCountedOneByOneUpToTheLimit() throws Exception {
+    TestUser user = limitedUser(25);
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/me"))
+            .header("Authorization", "Bearer " + user.key())
+            .build();
+
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      sent.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+    }
+    List<HttpResponse<String>> responses =
+        sent.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+
+    List<HttpResponse<String>> allowed =
+        responses.stream().filter(r -> r.statusCode() == 200).toList();
+    assertThat(allowed).hasSize(25);
+    assertThat(responses).filteredOn(r -> r.statusCode() == 429).hasSize(15);
+    // each allowed request took its own count: the remainders are 24, 23, ... 0, once each
+    assertThat(allowed)
+        .extracting(r -> Integer.parseInt(r.headers().firstValue("X-RateLimit-Remaining").get()))
+        .containsExactlyInAnyOrderElementsOf(
+            java.util.stream.IntStream.range(0, 25).boxed().toList());
+  }
+
+  @Test
   void meLimitsShowsWhatIsLeftWithoutSpendingGenerations() {
     TestUser user = newUser("USER");
 

@@ -100,7 +100,7 @@ class HostileInputIT extends IntegrationTest {
   private static final Set<String> BUSY_TABLES =
       Set.of(
           "api_keys",
-          "rate_limit_buckets",
+          "rate_limit_counters",
           "login_failures",
           "servers",
           "server_models",
