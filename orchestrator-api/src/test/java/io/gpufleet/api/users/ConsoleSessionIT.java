@@ -85,6 +85,28 @@ class ConsoleSessionIT extends IntegrationTest {
     assertThat(browse(request("/api/v1/me").GET()).statusCode()).isEqualTo(401);
   }
 
+  @Test
+  void anApiKeyRequestMakesNoSessionAndSetsNoCookie() throws Exception {
+    TestUser user = newUser("USER");
+
+    HttpResponse<String> me =
+        browse(request("/api/v1/me").header("Authorization", "Bearer " + user.key()).GET());
+    HttpResponse<String> submitted =
+        browse(
+            request("/api/v1/sessions")
+                .header("Authorization", "Bearer " + user.key())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"no cookies\"}")));
+
+    assertThat(me.statusCode()).isEqualTo(200);
+    assertThat(submitted.statusCode()).isEqualTo(201);
+    // stateless: no CSRF token to carry, no session to remember the key by
+    assertThat(me.headers().allValues("Set-Cookie")).isEmpty();
+    assertThat(submitted.headers().allValues("Set-Cookie")).isEmpty();
+    assertThat(cookies.getCookieStore().getCookies()).isEmpty();
+    assertThat(browse(request("/api/v1/me").GET()).statusCode()).isEqualTo(401);
+  }
+
   private HttpResponse<String> login(String username, String password) throws Exception {
     return browse(
         request("/api/v1/auth/login")
