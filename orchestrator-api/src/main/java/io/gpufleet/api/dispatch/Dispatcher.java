@@ -35,6 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -58,6 +59,18 @@ class Dispatcher {
    */
   private static final long SWEEP_NANOS = Duration.ofSeconds(5).toNanos();
 
+  /**
+   * How old the fleet as the last pass left it may be for a pass woken by a submission: the load it
+   * shows counts this replica's bindings since, not other replicas' (they may briefly give a server
+   * one job more than its slots and prefetch) nor finished jobs (whose passes read afresh).
+   */
+  private static final long PICTURE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+  /** The fleet as the last pass left it, its own bindings counted, and when it was read. */
+  private record Picture(List<Candidate> candidates, long readAt) {}
+
+  private volatile @Nullable Picture picture;
+
   private final AtomicBoolean wakePending = new AtomicBoolean();
   private volatile long lastClaim = System.nanoTime() - SWEEP_NANOS;
 
@@ -70,6 +83,7 @@ class Dispatcher {
   private final Replica replica;
   private final GenerationProperties settings;
   private final TransactionTemplate transaction;
+  private final JdbcTemplate jdbc;
   private final Clock clock;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -93,7 +107,9 @@ class Dispatcher {
       Replica replica,
       GenerationProperties settings,
       TransactionTemplate transaction,
+      JdbcTemplate jdbc,
       Clock clock) {
+    this.jdbc = jdbc;
     this.generations = generations;
     this.fleet = fleet;
     this.reservations = reservations;
@@ -117,9 +133,10 @@ class Dispatcher {
 
   /**
    * A generation was queued: look at the queue now rather than at the next tick, unless no server
-   * runs at all (as of the last second: then a server's arrival or the next tick binds it; the
-   * check costs no query). Submissions come in bursts: one pass answers every one queued before it
-   * starts.
+   * has room (as of the last pass, under half a second ago) or none runs at all (as of the last
+   * second): then a server's arrival, a finished job or the next tick binds it. Neither check costs
+   * a query, and a pass woken so routes on the fleet as the last one left it instead of reading it
+   * again. Submissions come in bursts: one pass answers every one queued before it starts.
    */
   @EventListener
   void on(GenerationQueued queued) {
@@ -127,8 +144,13 @@ class Dispatcher {
       timer.execute(
           () -> {
             wakePending.set(false);
-            if (fleet.recent().stream().anyMatch(Candidate::routable)) {
-              dispatchGuarded();
+            Picture known = picture;
+            if (known != null && System.nanoTime() - known.readAt() < PICTURE_NANOS) {
+              if (known.candidates().stream().anyMatch(Candidate::canTakeMore)) {
+                dispatchGuarded(known);
+              }
+            } else if (fleet.recent().stream().anyMatch(Candidate::routable)) {
+              dispatchGuarded(null);
             }
           });
     }
@@ -141,9 +163,14 @@ class Dispatcher {
   }
 
   private void dispatchGuarded() {
+    dispatchGuarded(null);
+  }
+
+  /** Passes until one binds nothing; the first on {@code known}, if given, the others afresh. */
+  private void dispatchGuarded(@Nullable Picture known) {
     try {
       for (int round = 0; round < 50; round++) {
-        List<Planned> planned = plan();
+        List<Planned> planned = plan(round == 0 ? known : picture);
         if (planned.isEmpty()) {
           return;
         }
@@ -155,9 +182,15 @@ class Dispatcher {
   }
 
   /** One transaction: claim, route, record the attempts. The prompts are posted after commit. */
-  private List<Planned> plan() {
-    List<Candidate> candidates = new ArrayList<>(fleet.candidates(null));
+  private List<Planned> plan(@Nullable Picture known) {
     long now = System.nanoTime();
+    Picture reused = known != null && now - known.readAt() < PICTURE_NANOS ? known : null;
+    List<Candidate> candidates =
+        new ArrayList<>(reused != null ? reused.candidates() : fleet.candidates(null));
+    long readAt = reused != null ? reused.readAt() : now;
+    // what the next pass may start from: the bindings counted, not this pass's reservations
+    List<Candidate> kept = new ArrayList<>(candidates);
+    picture = new Picture(List.copyOf(kept), readAt);
     if (candidates.stream().noneMatch(Candidate::canTakeMore) && now - lastClaim < SWEEP_NANOS) {
       return List.of(); // nothing could be bound: the queue is not read (it may be deep)
     }
@@ -166,6 +199,12 @@ class Dispatcher {
     List<Planned> planned = new ArrayList<>();
     transaction.executeWithoutResult(
         status -> {
+          // The binding's commit does not wait for the WAL flush (the disk's few milliseconds
+          // were most of the time from submit to the server's /prompt); PostgreSQL flushes it
+          // within wal_writer_delay. A crash of the database itself in that window forgets the
+          // binding, and the job, still queued and durable since its 202, runs again: at least
+          // once, never lost. A replica's crash loses nothing: the commit is the database's.
+          jdbc.execute("SET LOCAL synchronous_commit = off");
           List<UUID> ids = generations.claimQueued(settings.maxRunningPerUser(), CLAIM_BATCH);
           Map<UUID, Generation> claimed = new HashMap<>();
           generations.findAllById(ids).forEach(g -> claimed.put(g.getId(), g));
@@ -198,6 +237,7 @@ class Dispatcher {
                       g.getId(), prompt, server, graph, fleet.lastRead(server).orElse(null)));
               fleet.bound(server, need.checkpoint());
               update(candidates, server, load -> load.bound(need.work(), need.checkpoint()));
+              update(kept, server, load -> load.bound(need.work(), need.checkpoint()));
             } else if (route instanceof Route.Impossible) {
               g.fail(
                   new Generation.Failure(
@@ -216,6 +256,7 @@ class Dispatcher {
             }
           }
         });
+    picture = new Picture(List.copyOf(kept), readAt);
     return planned;
   }
 

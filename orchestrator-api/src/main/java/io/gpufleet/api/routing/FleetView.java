@@ -110,7 +110,7 @@ public class FleetView {
       work.put((UUID) row[0], row[2] == null ? 0.0 : Math.max(0, ((Number) row[2]).doubleValue()));
     }
     Map<UUID, Double> measured = speeds.measured();
-    List<Server> fleet = new ArrayList<>(servers.findByStatusIn(List.of(ServerStatus.RUNNING)));
+    List<Server> fleet = new ArrayList<>(servers.findAllByStatus(ServerStatus.RUNNING));
     if (pinned != null && fleet.stream().noneMatch(s -> s.getId().equals(pinned))) {
       servers.findById(pinned).ifPresent(fleet::add);
     }
