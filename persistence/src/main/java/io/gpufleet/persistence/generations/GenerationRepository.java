@@ -21,12 +21,12 @@ public interface GenerationRepository
   /**
    * Claims up to {@code limit} queued generations, locked, skipping rows another replica holds:
    * priority first, then the users with the fewest running (fair share), then FIFO. Users at their
-   * running cap are passed over.
+   * running cap are passed over. The rows come whole, in that order (no second read by id).
    */
   @Query(
       value =
           """
-          SELECT g.id FROM generations g
+          SELECT g.* FROM generations g
           WHERE g.status = 'QUEUED'
             AND (SELECT count(*) FROM generations r
                  WHERE r.user_id = g.user_id AND r.status = 'RUNNING') < :runningCap
@@ -38,7 +38,7 @@ public interface GenerationRepository
           FOR UPDATE OF g SKIP LOCKED
           """,
       nativeQuery = true)
-  List<UUID> claimQueued(int runningCap, int limit);
+  List<Generation> claimQueued(int runningCap, int limit);
 
   @Query("select g from Generation g where g.attempt.promptId = ?1")
   Optional<Generation> findByPromptId(UUID promptId);
@@ -54,6 +54,12 @@ public interface GenerationRepository
   long countByServerIdAndStatus(UUID serverId, GenerationStatus status);
 
   long countByUserIdAndStatus(UUID userId, GenerationStatus status);
+
+  /** Whether anything waits in the queue (an index-only look at the queue's partial index). */
+  @Query(
+      value = "SELECT EXISTS (SELECT 1 FROM generations WHERE status = 'QUEUED')",
+      nativeQuery = true)
+  boolean anyQueued();
 
   @Query(
       "select count(g) from Generation g where g.status = 'QUEUED'"
