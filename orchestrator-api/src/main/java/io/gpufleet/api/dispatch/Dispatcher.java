@@ -214,9 +214,9 @@ class Dispatcher {
         status -> {
           // The binding's commit does not wait for the WAL flush (a disk flush between the
           // submit and the server's /prompt); PostgreSQL flushes it within wal_writer_delay. A
-          // crash of the database itself in that window forgets the
-          // binding, and the job, still queued and durable since its 202, runs again: at least
-          // once, never lost. A replica's crash loses nothing: the commit is the database's.
+          // crash of the database itself in that window forgets the binding, and the job, still
+          // queued and durable since its 202, runs again: at least once, never lost. A replica's
+          // crash loses nothing: the commit is the database's.
           jdbc.execute("SET LOCAL synchronous_commit = off");
           List<Generation> claimed =
               generations.claimQueued(settings.maxRunningPerUser(), CLAIM_BATCH);
