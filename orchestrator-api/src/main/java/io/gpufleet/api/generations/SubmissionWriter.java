@@ -3,10 +3,13 @@ package io.gpufleet.api.generations;
 import io.gpufleet.api.events.GenerationEvent;
 import io.gpufleet.api.events.GenerationEventBus;
 import io.gpufleet.api.system.ApiException;
+import io.gpufleet.api.system.BatchingWriter;
+import io.gpufleet.api.system.BatchingWriter.Item;
 import io.gpufleet.api.system.ErrorCodes;
 import io.gpufleet.persistence.generations.Generation;
 import jakarta.annotation.PreDestroy;
 import jakarta.persistence.EntityManager;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -16,15 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.hibernate.Session;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
@@ -45,13 +40,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class SubmissionWriter {
 
-  private static final Logger log = LoggerFactory.getLogger(SubmissionWriter.class);
-
   /** The most submissions one commit takes; more wait for the next. */
   static final int MAX_BATCH = 128;
 
   /** How long a caller waits for its commit before it is told the database is busy. */
-  private static final long WAIT_SECONDS = 60;
+  private static final Duration PATIENCE = Duration.ofSeconds(60);
 
   private final EntityManager entities;
   private final JdbcTemplate jdbc;
@@ -59,11 +52,7 @@ class SubmissionWriter {
   private final ApplicationEventPublisher events;
   private final GenerationProperties settings;
   private final TransactionTemplate transaction;
-  private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
-  private final Thread writer;
-  private volatile boolean running = true;
-
-  private record Pending(Generation generation, CompletableFuture<Long> position) {}
+  private final BatchingWriter<Generation, Long> writer;
 
   SubmissionWriter(
       EntityManager entities,
@@ -78,9 +67,9 @@ class SubmissionWriter {
     this.events = events;
     this.settings = settings;
     this.transaction = transaction;
-    this.writer = new Thread(this::run, "generation-submit-writer");
-    writer.setDaemon(true);
-    writer.start();
+    this.writer =
+        new BatchingWriter<>(
+            "generation-submit-writer", MAX_BATCH, PATIENCE, this::write, SubmissionWriter::busy);
   }
 
   /**
@@ -88,33 +77,12 @@ class SubmissionWriter {
    * before it). Refused with 429 when its user already has the most queued generations allowed.
    */
   long write(Generation generation) {
-    Pending p = new Pending(generation, new CompletableFuture<>());
-    if (!running) {
-      throw busy();
-    }
-    pending.add(p);
-    try {
-      return p.position().get(WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (TimeoutException e) {
-      throw busy();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw busy();
-    }
+    return writer.write(generation);
   }
 
   @PreDestroy
   void stop() {
-    running = false;
-    writer.interrupt();
-    List<Pending> left = new ArrayList<>();
-    pending.drainTo(left);
-    left.forEach(p -> p.position().completeExceptionally(busy()));
+    writer.close();
   }
 
   private static ApiException busy() {
@@ -124,63 +92,44 @@ class SubmissionWriter {
         "The generation could not be stored in time; it was not queued, submit it again");
   }
 
-  private void run() {
-    List<Pending> batch = new ArrayList<>(MAX_BATCH);
-    while (running) {
-      try {
-        batch.add(pending.take());
-        pending.drainTo(batch, MAX_BATCH - 1);
-        write(batch);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException | Error e) {
-        log.warn("Storing {} submissions failed: {}", batch.size(), e.toString());
-        batch.forEach(p -> p.position().completeExceptionally(e));
-      } finally {
-        batch.clear();
-      }
-    }
-  }
-
-  private void write(List<Pending> batch) {
-    Map<Pending, Object> outcomes;
+  private void write(List<Item<Generation, Long>> batch) {
+    Map<Item<Generation, Long>, Object> outcomes;
     try {
       outcomes = transaction.execute(status -> insert(batch));
     } catch (DataIntegrityViolationException e) {
       if (batch.size() == 1) {
-        batch.get(0).position().completeExceptionally(e);
+        batch.get(0).outcome().completeExceptionally(e);
         return;
       }
       // one submission the database refuses must not refuse the others with it
       batch.forEach(p -> write(List.of(p)));
       return;
     } catch (RuntimeException e) {
-      batch.forEach(p -> p.position().completeExceptionally(e));
+      batch.forEach(p -> p.outcome().completeExceptionally(e));
       return;
     }
     boolean queued = false;
-    for (Map.Entry<Pending, Object> outcome : outcomes.entrySet()) {
+    for (Map.Entry<Item<Generation, Long>, Object> outcome : outcomes.entrySet()) {
       if (outcome.getValue() instanceof Long position) {
-        outcome.getKey().position().complete(position);
+        outcome.getKey().outcome().complete(position);
         queued = true;
       } else {
-        outcome.getKey().position().completeExceptionally((RuntimeException) outcome.getValue());
+        outcome.getKey().outcome().completeExceptionally((RuntimeException) outcome.getValue());
       }
     }
     if (queued) {
       // one wake for the batch: the dispatcher's pass looks at the whole queue anyway
-      events.publishEvent(new GenerationQueued(batch.get(0).generation().getId()));
+      events.publishEvent(new GenerationQueued(batch.get(0).input().getId()));
     }
   }
 
   /** In one transaction: each submission's position, or why it was refused. */
-  private Map<Pending, Object> insert(List<Pending> batch) {
-    Map<Pending, Object> outcomes = new HashMap<>();
+  private Map<Item<Generation, Long>, Object> insert(List<Item<Generation, Long>> batch) {
+    Map<Item<Generation, Long>, Object> outcomes = new HashMap<>();
     Map<UUID, Long> queuedOf = queuedCounts(batch);
-    List<Pending> accepted = new ArrayList<>();
-    for (Pending p : batch) {
-      UUID user = p.generation().getUserId();
+    List<Item<Generation, Long>> accepted = new ArrayList<>();
+    for (Item<Generation, Long> p : batch) {
+      UUID user = p.input().getUserId();
       long queued = queuedOf.merge(user, 1L, Long::sum) - 1;
       if (queued >= settings.maxQueuedPerUser()) {
         outcomes.put(p, SubmissionChecks.queueFull(settings.maxQueuedPerUser()));
@@ -192,14 +141,12 @@ class SubmissionWriter {
       return outcomes;
     }
     entities.unwrap(Session.class).setJdbcBatchSize(accepted.size());
-    for (Pending p : accepted) {
-      entities.persist(p.generation());
+    for (Item<Generation, Long> p : accepted) {
+      entities.persist(p.input());
     }
     entities.flush();
     bus.publishAll(
-        accepted.stream()
-            .map(p -> GenerationEvent.status(p.generation().getId(), "QUEUED"))
-            .toList());
+        accepted.stream().map(p -> GenerationEvent.status(p.input().getId(), "QUEUED")).toList());
     positions(accepted, outcomes);
     return outcomes;
   }
@@ -208,9 +155,9 @@ class SubmissionWriter {
    * Each user's queued generations, counted only up to the cap (a user at the cap is refused,
    * however far past it), in one statement for the batch.
    */
-  private Map<UUID, Long> queuedCounts(List<Pending> batch) {
+  private Map<UUID, Long> queuedCounts(List<Item<Generation, Long>> batch) {
     Set<UUID> users = new LinkedHashSet<>();
-    batch.forEach(p -> users.add(p.generation().getUserId()));
+    batch.forEach(p -> users.add(p.input().getUserId()));
     Map<UUID, Long> counts = new HashMap<>();
     jdbc.query(
         "SELECT u.id, (SELECT count(*) FROM (SELECT 1 FROM generations g"
@@ -231,21 +178,20 @@ class SubmissionWriter {
    * the same one created earlier), in one statement per priority of the batch: one count up to its
    * earliest member, then for each member the few created between that one and it.
    */
-  private void positions(List<Pending> accepted, Map<Pending, Object> outcomes) {
-    Map<Integer, List<Pending>> byPriority = new HashMap<>();
-    for (Pending p : accepted) {
-      byPriority
-          .computeIfAbsent(p.generation().getRequest().priority(), k -> new ArrayList<>())
-          .add(p);
+  private void positions(
+      List<Item<Generation, Long>> accepted, Map<Item<Generation, Long>, Object> outcomes) {
+    Map<Integer, List<Item<Generation, Long>>> byPriority = new HashMap<>();
+    for (Item<Generation, Long> p : accepted) {
+      byPriority.computeIfAbsent(p.input().getRequest().priority(), k -> new ArrayList<>()).add(p);
     }
-    for (Map.Entry<Integer, List<Pending>> group : byPriority.entrySet()) {
-      List<Pending> members = group.getValue();
+    for (Map.Entry<Integer, List<Item<Generation, Long>>> group : byPriority.entrySet()) {
+      List<Item<Generation, Long>> members = group.getValue();
       int priority = group.getKey();
       Object[] created = new Object[members.size()];
       OffsetDateTime earliest = null;
       for (int i = 0; i < created.length; i++) {
         OffsetDateTime at =
-            members.get(i).generation().getTimings().createdAt().atOffset(ZoneOffset.UTC);
+            members.get(i).input().getTimings().createdAt().atOffset(ZoneOffset.UTC);
         created[i] = at;
         earliest = earliest == null || at.isBefore(earliest) ? at : earliest;
       }

@@ -3,6 +3,8 @@ package io.gpufleet.api.ratelimits;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.gpufleet.api.system.ApiException;
+import io.gpufleet.api.system.BatchingWriter;
+import io.gpufleet.api.system.BatchingWriter.Item;
 import io.gpufleet.api.system.ErrorCodes;
 import java.sql.Array;
 import java.sql.Connection;
@@ -11,21 +13,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,33 +27,28 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The bands' counts, one row per user and kind in {@code rate_limit_counters}, so that a limit
  * holds across replicas. A take locks its row for the length of a transaction; concurrent takes of
- * this replica are gathered by one thread and done in one transaction of three statements (lock and
- * read the rows, write them back, commit) whatever their number and their users. With a transaction
- * per take, as bucket4j's PostgreSQL backend does, the request and generation bands were two-thirds
- * of PostgreSQL's statements per submit.
+ * this replica are gathered by one thread ({@link BatchingWriter}) and done in one transaction of
+ * three statements (lock and read the rows, write them back, commit) whatever their number and
+ * their users. With a transaction per take, as bucket4j's PostgreSQL backend does, the request and
+ * generation bands were two-thirds of PostgreSQL's statements per submit.
  */
 final class BandCounters implements AutoCloseable {
-
-  private static final Logger log = LoggerFactory.getLogger(BandCounters.class);
 
   /** The most takes one transaction does; more wait for the next. */
   static final int MAX_BATCH = 256;
 
-  private static final long WAIT_SECONDS = 30;
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   private final JdbcTemplate jdbc;
   private final Clock clock;
-  private final BlockingQueue<Take> pending = new LinkedBlockingQueue<>();
-  private final Thread writer;
-  private volatile boolean running = true;
+  private final BatchingWriter<Take, Taken> writer;
 
   /** Rows this replica knows exist, so that a batch need not insert them first. */
   private final Cache<String, Boolean> created =
       Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofHours(1)).build();
 
-  /** One band set's action to count, and where its outcome goes. */
-  private record Take(
-      String id, long[] windowsMillis, int[] limits, CompletableFuture<Taken> outcome) {}
+  /** One action to count against the bands of row {@code id}. */
+  private record Take(String id, long[] windowsMillis, int[] limits) {}
 
   /** Whether the action was counted, and the windows as they stand after it. */
   record Taken(boolean allowed, BandWindows windows, long nowMillis) {}
@@ -67,9 +56,13 @@ final class BandCounters implements AutoCloseable {
   BandCounters(DataSource dataSource, Clock clock) {
     this.jdbc = new JdbcTemplate(dataSource);
     this.clock = clock;
-    this.writer = new Thread(this::run, "rate-limit-counters");
-    writer.setDaemon(true);
-    writer.start();
+    this.writer =
+        new BatchingWriter<>(
+            "rate-limit-counters",
+            MAX_BATCH,
+            PATIENCE,
+            batch -> jdbc.execute((ConnectionCallback<Void>) c -> count(c, batch)),
+            BandCounters::busy);
   }
 
   /**
@@ -77,24 +70,7 @@ final class BandCounters implements AutoCloseable {
    * or none when one of them is spent.
    */
   Taken take(String id, long[] windowsMillis, int[] limits) {
-    if (!running) {
-      throw busy();
-    }
-    Take take = new Take(id, windowsMillis, limits, new CompletableFuture<>());
-    pending.add(take);
-    try {
-      return take.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (TimeoutException e) {
-      throw busy();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw busy();
-    }
+    return writer.write(new Take(id, windowsMillis, limits));
   }
 
   /** The row's windows as of now, read without a lock and without counting anything. */
@@ -115,11 +91,7 @@ final class BandCounters implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    writer.interrupt();
-    List<Take> left = new ArrayList<>();
-    pending.drainTo(left);
-    left.forEach(t -> t.outcome().completeExceptionally(busy()));
+    writer.close();
   }
 
   private static ApiException busy() {
@@ -129,34 +101,14 @@ final class BandCounters implements AutoCloseable {
         "The rate limits could not be counted in time; nothing was done, retry shortly");
   }
 
-  private void run() {
-    List<Take> batch = new ArrayList<>(MAX_BATCH);
-    while (running) {
-      try {
-        batch.add(pending.take());
-        pending.drainTo(batch, MAX_BATCH - 1);
-        Map<Take, Taken> outcomes =
-            jdbc.execute((ConnectionCallback<Map<Take, Taken>>) c -> count(c, batch));
-        batch.forEach(t -> t.outcome().complete(outcomes.get(t)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException | Error e) {
-        log.warn("Counting {} rate-limited actions failed: {}", batch.size(), e.toString());
-        batch.forEach(t -> t.outcome().completeExceptionally(e));
-      } finally {
-        batch.clear();
-      }
-    }
-  }
-
   /**
    * The batch in one transaction: its rows locked in key order (so that two replicas' batches
    * cannot deadlock), its takes counted in arrival order, the rows written back.
    */
-  private Map<Take, Taken> count(Connection connection, List<Take> batch) throws SQLException {
+  private @Nullable Void count(Connection connection, List<Item<Take, Taken>> batch)
+      throws SQLException {
     TreeSet<String> ids = new TreeSet<>();
-    batch.forEach(t -> ids.add(t.id()));
+    batch.forEach(t -> ids.add(t.input().id()));
     List<String> unknown = ids.stream().filter(id -> created.getIfPresent(id) == null).toList();
     if (!unknown.isEmpty()) {
       // committed on their own, empty: the locking read below then finds every row, and no
@@ -176,18 +128,20 @@ final class BandCounters implements AutoCloseable {
       }
       long now = clock.millis();
       Map<String, BandWindows> rows = new LinkedHashMap<>();
-      Map<Take, Taken> outcomes = new HashMap<>();
-      for (Take take : batch) {
+      Map<Item<Take, Taken>, Taken> outcomes = new HashMap<>();
+      for (Item<Take, Taken> item : batch) {
+        Take take = item.input();
         int bands = take.limits().length;
         BandWindows windows =
             rows.computeIfAbsent(
                 take.id(), id -> BandWindows.parse(stored.getOrDefault(id, new long[0]), bands));
         boolean allowed = windows.take(take.windowsMillis(), take.limits(), now);
-        outcomes.put(take, new Taken(allowed, windows.copy(), now));
+        outcomes.put(item, new Taken(allowed, windows.copy(), now));
       }
       write(connection, rows);
       connection.commit();
-      return outcomes;
+      outcomes.forEach((item, taken) -> item.outcome().complete(taken));
+      return null;
     } catch (SQLException | RuntimeException e) {
       connection.rollback();
       throw e;

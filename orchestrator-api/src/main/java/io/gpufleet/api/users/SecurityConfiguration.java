@@ -150,21 +150,10 @@ class SecurityConfiguration {
                 context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
         .requestCache(cache -> cache.disable())
         .anonymous(anonymous -> anonymous.disable())
-        .httpBasic(basic -> basic.disable())
-        .formLogin(form -> form.disable())
-        .logout(
-            logout ->
-                logout
-                    .logoutUrl("/api/v1/auth/logout")
-                    .logoutSuccessHandler(
-                        new HttpStatusReturningLogoutSuccessHandler(HttpStatus.NO_CONTENT)))
-        .exceptionHandling(
-            e -> e.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
         .addFilterBefore(
             new ApiKeyAuthenticationFilter(apiKeys, entryPoint),
-            AnonymousAuthenticationFilter.class)
-        .authorizeHttpRequests(SecurityConfiguration::rules);
-    return http.build();
+            AnonymousAuthenticationFilter.class);
+    return both(http, entryPoint, accessDenied).build();
   }
 
   /** Console sessions, and requests with no credentials at all. */
@@ -182,8 +171,15 @@ class SecurityConfiguration {
                     // request reach authentication, which answers 401
                     .ignoringRequestMatchers(request -> request.getRequestedSessionId() == null)
                     .ignoringRequestMatchers("/api/v1/auth/login"))
-        .securityContext(context -> context.securityContextRepository(contexts))
-        .httpBasic(basic -> basic.disable())
+        .securityContext(context -> context.securityContextRepository(contexts));
+    return both(http, entryPoint, accessDenied).build();
+  }
+
+  /** What both chains do alike: no basic or form login, logout, problems, the rules. */
+  private static HttpSecurity both(
+      HttpSecurity http, AuthenticationEntryPoint entryPoint, AccessDeniedHandler accessDenied)
+      throws Exception {
+    return http.httpBasic(basic -> basic.disable())
         .formLogin(form -> form.disable())
         .logout(
             logout ->
@@ -194,7 +190,6 @@ class SecurityConfiguration {
         .exceptionHandling(
             e -> e.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
         .authorizeHttpRequests(SecurityConfiguration::rules);
-    return http.build();
   }
 
   /** What each path needs, for a key and a session alike. */
