@@ -77,8 +77,11 @@ export async function render(el, [selected], { go }) {
   async function week(id) {
     const box = $('#week', el);
     try {
-      const ups = await get(`/servers/${id}/schedule/week`);
       const monday = new Date(); monday.setHours(0, 0, 0, 0); monday.setDate(monday.getDate() - ((monday.getDay() + 6) % 7));
+      // the week shown is the browser's: asked for by its Monday, or late on a Sunday here the
+      // server would answer the next week already begun in the schedule's timezone
+      const start = `${monday.getFullYear()}-${String(monday.getMonth() + 1).padStart(2, '0')}-${String(monday.getDate()).padStart(2, '0')}`;
+      const ups = await get(`/servers/${id}/schedule/week?start=${start}`);
       const dayMs = 86400000;
       const rows = DAYS.map((d, i) => {
         const start = monday.getTime() + i * dayMs, end = start + dayMs;
